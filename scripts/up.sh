@@ -51,7 +51,8 @@ if [[ $OFFLINE -eq 0 ]]; then
   missing=()
   have_pulumi || missing+=("a logged-in Pulumi CLI")
   have_azure_login || missing+=("an Azure login")
-  echo "==> $(IFS=' and '; echo "${missing[*]}") not found: printing the OFFLINE PREVIEW of stack '${STACK}'."
+  what="${missing[0]}"; [[ ${#missing[@]} -gt 1 ]] && what="${missing[0]} and ${missing[1]}"
+  echo "==> ${what} not found: printing the OFFLINE PREVIEW of stack '${STACK}'."
   echo "    Nothing is deployed; secrets are dummy values. Install the Pulumi CLI and log in to Azure to deploy."
 fi
 npx tsc -p tsconfig.json
