@@ -142,7 +142,12 @@ public sealed partial class Installations(INotificationHubsClient hubs, ILogger<
             length += read;
         }
 
-        return length > InstallationRequest.MaxBodyBytes ? null : buffer.AsMemory(0, length);
+        if (length > InstallationRequest.MaxBodyBytes)
+        {
+            return null;
+        }
+
+        return new ReadOnlyMemory<byte>(buffer, 0, length);
     }
 
     private static ObjectResult ValidationProblem(IDictionary<string, string[]> errors) =>
