@@ -142,7 +142,15 @@ public sealed partial class NotificationHubsClient(
         for (var attempt = 1; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+
+            // The wait before this attempt was checked to end inside the budget, but a late timer can overrun it;
+            // CancelAfter refuses negative values.
             var remaining = settings.TimeBudget - timeProvider.GetElapsedTime(started);
+            if (remaining <= TimeSpan.Zero)
+            {
+                remaining = TimeSpan.FromMilliseconds(1);
+            }
+
             var failure = await AttemptAsync(operation, createRequest, isSuccess, remaining, cancellationToken).ConfigureAwait(false);
             if (failure.Answer is { } answer)
             {
