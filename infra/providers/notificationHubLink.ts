@@ -38,13 +38,15 @@ export const NOTIFICATION_HUB_LINK_TYPE = "pulumi-nodejs:dynamic:NotificationHub
 // One provider object for every instance: Pulumi caches the serialized provider per object.
 const provider = createNotificationHubLinkProvider(defaultArmSession);
 
+// Output properties are `declare`d: with ES2022 class fields a plain declaration would be emitted as a field
+// initialised to undefined after super() has set it.
 export class NotificationHubLink extends pulumi.dynamic.Resource {
     /** The hub ARM reports as linked; "" when a refresh found no link. */
-    public readonly linkedHubId!: pulumi.Output<string>;
+    declare public readonly linkedHubId: pulumi.Output<string>;
     /** `sha256:<hex>` of the linked connection string; changes when the key is rotated. */
-    public readonly connectionStringHash!: pulumi.Output<string>;
-    public readonly communicationServiceId!: pulumi.Output<string>;
-    public readonly notificationHubId!: pulumi.Output<string>;
+    declare public readonly connectionStringHash: pulumi.Output<string>;
+    declare public readonly communicationServiceId: pulumi.Output<string>;
+    declare public readonly notificationHubId: pulumi.Output<string>;
 
     constructor(name: string, args: NotificationHubLinkArgs, opts?: pulumi.CustomResourceOptions) {
         super(
