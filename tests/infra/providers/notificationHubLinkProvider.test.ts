@@ -271,6 +271,17 @@ describe("error messages", () => {
         });
     }
 
+    it("names the endpoint it could not reach", async () => {
+        const closed = await startArmServer();
+        await closed.close();
+
+        const error = await createError({ armEndpoint: closed.endpoint });
+
+        assert.match(error.message, /could not reach ARM at https:\/\/127\.0\.0\.1:\d+ \(/);
+        assert.ok(error.message.includes(closed.endpoint));
+        assertNoSecret(error);
+    });
+
     it("explains how DefaultAzureCredential finds a login when no token is available", async () => {
         const unavailable = Object.assign(new Error("no credential in the chain worked"), {
             name: "CredentialUnavailableError",
