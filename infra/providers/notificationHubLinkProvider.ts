@@ -456,6 +456,19 @@ export function checkLink(rawNews: LinkInputs): pulumi.dynamic.CheckFailure[] {
         if (problem) throw new Error(problem);
     });
     attempt("armEndpoint", news.armEndpoint, () => normalizeArmEndpoint(news.armEndpoint));
+    if (failures.length === 0 && !isUnknown(news.communicationServiceId) && !isUnknown(news.notificationHubId)) {
+        // ARM would answer 400 WrongSubscription; say so at preview time instead.
+        const acsSubscription = parseCommunicationServiceId(news.communicationServiceId).subscriptionId;
+        const hubSubscription = parseNotificationHubId(news.notificationHubId).subscriptionId;
+        if (acsSubscription.toLowerCase() !== hubSubscription.toLowerCase()) {
+            failures.push({
+                property: "notificationHubId",
+                reason:
+                    `the notification hub is in subscription ${hubSubscription}, but it must be in the subscription ` +
+                    `of the Communication Services resource (${acsSubscription})`,
+            });
+        }
+    }
     return failures;
 }
 

@@ -3,6 +3,7 @@ import { before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import type { LinkInputs, LinkOutputs } from "../../../infra/providers/notificationHubLinkProvider";
+import { loadSerializedProvider } from "../helpers/dynamicProviderHost";
 
 const SUB = "11111111-2222-3333-4444-555555555555";
 const ACS = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Communication/communicationServices/acs`;
@@ -99,8 +100,7 @@ describe("NotificationHubLink", () => {
         assert.ok(!text.includes(KEY), "serialized provider holds no key");
         assert.match(text, /linkNotificationHub/);
 
-        const requireFromString = require("require-from-string") as (code: string) => { handler(): unknown };
-        const provider = requireFromString(text).handler() as pulumi.dynamic.ResourceProvider<LinkInputs, LinkOutputs>;
+        const provider = loadSerializedProvider<LinkInputs, LinkOutputs>(text);
         const news: LinkInputs = { communicationServiceId: ACS, notificationHubId: HUB, connectionString: CS };
         const check = await provider.check!(news, news);
         assert.deepEqual(check.failures, []);

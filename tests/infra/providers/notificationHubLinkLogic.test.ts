@@ -100,6 +100,20 @@ describe("check", () => {
         assert.match(failures[3].reason, /must be an https origin/);
     });
 
+    it("reports a hub in another subscription than the ACS resource", () => {
+        const otherSub = "99999999-8888-7777-6666-555555555555";
+
+        const failures = checkLink({ ...news, notificationHubId: HUB.replace(SUB, otherSub) });
+
+        assert.equal(failures.length, 1);
+        assert.equal(failures[0].property, "notificationHubId");
+        assert.match(failures[0].reason, new RegExp(`subscription ${otherSub}, but it must be in the subscription of the Communication Services resource \\(${SUB}\\)`));
+    });
+
+    it("compares subscriptions case-insensitively", () => {
+        assert.deepEqual(checkLink({ ...news, notificationHubId: HUB.replace(SUB, SUB.toUpperCase()) }), []);
+    });
+
     it("skips values unknown during preview", () => {
         const unknown = { communicationServiceId: UNKNOWN, notificationHubId: UNKNOWN, connectionString: UNKNOWN, armEndpoint: UNKNOWN };
 

@@ -15,6 +15,7 @@ import {
     hashConnectionString,
 } from "../../../infra/providers/notificationHubLinkProvider";
 import { ArmServer, armError, startArmServer } from "../helpers/armServer";
+import { loadSerializedProvider } from "../helpers/dynamicProviderHost";
 
 const SUB = "11111111-2222-3333-4444-555555555555";
 const ACS_PATH = `/subscriptions/${SUB}/resourceGroups/rg-push/providers/Microsoft.Communication/communicationServices/acs-push`;
@@ -424,7 +425,7 @@ describe("serialized provider", () => {
             tlsOptions: { ca },
         }));
         const { text } = await pulumi.runtime.serializeFunction(() => serializable);
-        const loaded = loadSerialized(text);
+        const loaded = loadSerializedProvider<LinkInputs, LinkOutputs>(text);
         server.enqueue(linked());
 
         const result = await loaded.create(inputs());
@@ -434,9 +435,3 @@ describe("serialized provider", () => {
         assert.equal(server.requests[0].path, `${ACS_PATH}/linkNotificationHub`);
     });
 });
-
-function loadSerialized(text: string): pulumi.dynamic.ResourceProvider<LinkInputs, LinkOutputs> {
-    // The dynamic provider host loads the text with require-from-string and calls `handler()`.
-    const requireFromString = require("require-from-string") as (code: string) => { handler(): unknown };
-    return requireFromString(text).handler() as pulumi.dynamic.ResourceProvider<LinkInputs, LinkOutputs>;
-}
