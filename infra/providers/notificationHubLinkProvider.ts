@@ -246,10 +246,11 @@ export function describeArmFailure(error: unknown, ctx: FailureContext): Error {
     };
     const clean = (s: string | undefined) => scrub(String(s ?? ""), ctx.connectionString).trim();
     const acs = ctx.communicationServiceId;
+    const lastSegment = (id: string | undefined) => String(id ?? "").replace(/\/+$/, "").split("/").pop();
     const what =
         ctx.operation === "link"
-            ? `linking notification hub ${ctx.notificationHubId} to ${acs}`
-            : `reading ${acs}`;
+            ? `Linking notification hub "${lastSegment(ctx.notificationHubId)}" to communication service "${lastSegment(acs)}"`
+            : `Reading communication service "${lastSegment(acs)}"`;
     const status = typeof e.statusCode === "number" ? e.statusCode : undefined;
     const correlation = e.response?.headers?.get("x-ms-correlation-request-id");
     const trace = correlation ? ` (x-ms-correlation-request-id ${correlation})` : "";
@@ -300,7 +301,13 @@ export function describeArmFailure(error: unknown, ctx: FailureContext): Error {
                 : `${what} failed: not found (${arm})${trace}.`,
         );
     }
-    if (status === 429 || status >= 500) {
+    if (status === 429) {
+        // Retried only while ARM sent Retry-After (it always does for throttling).
+        return new Error(
+            `${what} was throttled by ARM (${arm})${trace}, also after waiting as asked; run the deployment again later.`,
+        );
+    }
+    if (status >= 500) {
         return new Error(
             `${what} failed after ${ctx.retryOptions.maxRetries} retries (${arm})${trace}. ARM is throttling or ` +
                 "unavailable; run the deployment again later.",

@@ -220,6 +220,15 @@ describe("retries", () => {
         assertNoSecret(error);
     });
 
+    it("reports throttling that outlasts the retries", async () => {
+        server.setHandler(() => armError(429, "TooManyRequests", "slow down", { "retry-after": "0" }));
+
+        const error = await createError();
+
+        assert.equal(server.requests.length, RETRIES + 1);
+        assert.match(error.message, /was throttled by ARM \(429 TooManyRequests: slow down\)/);
+    });
+
     it("does not retry a 400", async () => {
         server.setHandler(() => armError(400, "BadRequest", "nope"));
 
