@@ -34,6 +34,20 @@ function secretPathsOf(value: unknown, path: string, found: string[]): void {
     }
 }
 
+/** Replaces secret envelopes left in deserialized mock inputs by their values (secrecy is kept in secretPaths). */
+function unwrapSecrets(value: any): any {
+    if (value === null || typeof value !== "object") {
+        return value;
+    }
+    if (value[SIG_KEY] === SECRET_SIG) {
+        return unwrapSecrets(value.value);
+    }
+    if (Array.isArray(value)) {
+        return value.map(unwrapSecrets);
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+}
+
 function nameFromUrn(urn: string): string {
     return urn.split("::").pop() ?? urn;
 }
@@ -149,12 +163,14 @@ export async function installRecordingMocks(options: MockOptions): Promise<Recor
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
                 const extra = pending.get(`${args.type}::${args.name}`) ?? { secretPaths: [], dependsOn: [] };
-                recorder.resources.push({ type: args.type, name: args.name, inputs: args.inputs, ...extra });
-                return outputsFor(args.type, args.name, args.inputs);
+                const inputs = unwrapSecrets(args.inputs);
+                recorder.resources.push({ type: args.type, name: args.name, inputs, ...extra });
+                return outputsFor(args.type, args.name, inputs);
             },
             call(args: pulumi.runtime.MockCallArgs) {
-                recorder.calls.push({ token: args.token, inputs: args.inputs });
-                return callResult(args.token, args.inputs);
+                const inputs = unwrapSecrets(args.inputs);
+                recorder.calls.push({ token: args.token, inputs });
+                return callResult(args.token, inputs);
             },
         },
         "acs-push",
