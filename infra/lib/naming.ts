@@ -99,8 +99,8 @@ export function deriveNames(input: NamingInput): ResourceNames {
     };
 }
 
-/** Derives an environment name from a stack name: lower-case letters and digits only, at most 10. */
+/** Derives an environment name from a stack name: lower-case letters and digits only, at most 8. */
 export function environmentFromStack(stack: string): string {
     const last = stack.split("/").pop() ?? stack;
-    return last.toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, 10);
+    return last.toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, 8);
 }

@@ -317,8 +317,15 @@ export function validateSettings(raw: RawConfig, stack: string): ValidationResul
     };
 
     // Naming inputs
-    const environment = text("environment") || environmentFromStack(stack);
-    report("environment", checkEnvironment(environment));
+    const configuredEnvironment = text("environment");
+    const environment = configuredEnvironment || environmentFromStack(stack);
+    const environmentProblem = checkEnvironment(environment);
+    report(
+        "environment",
+        environmentProblem && !configuredEnvironment
+            ? `is not set and stack name ${shown(stack)} yields no valid one; set it explicitly (${environmentProblem})`
+            : environmentProblem,
+    );
     const namePrefix = text("namePrefix");
     report("namePrefix", checkNamePrefix(namePrefix));
     const uniqueSuffix = text("uniqueSuffix");

@@ -121,6 +121,13 @@ describe("configuration problems", () => {
         });
     }
 
+    it("asks for an explicit environment when the stack name yields none", () => {
+        const result = validateSettings(REQUIRED, "org/project/___");
+        assert.equal(result.ok, false);
+        const message = result.ok ? "" : result.problems.map((p) => `${p.key}: ${p.message}`).join("\n");
+        assert.match(message, /acs-push:environment: is not set and stack name 'org/project/___' yields no valid one; set it explicitly/);
+    });
+
     it("reports every problem at once, one per key", () => {
         const problems = problemsOf({
             ...REQUIRED,

@@ -52,7 +52,7 @@ describe("naming", () => {
     it("derives an environment name from the stack name", () => {
         assert.equal(environmentFromStack("dev"), "dev");
         assert.equal(environmentFromStack("contoso/acs-push/Prod-EU"), "prodeu");
-        assert.equal(environmentFromStack("a-very-long-stack-name"), "averylongs");
+        assert.equal(environmentFromStack("a-very-long-stack-name"), "averylon");
     });
 });
 
