@@ -17,7 +17,7 @@ import {
 } from "./catalog";
 import { deriveNames, environmentFromStack, NAME_KINDS, ResourceNames } from "./naming";
 import { normalizePem, pemBody } from "./pem";
-import { PROJECT, Problem, problem, shown } from "./problems";
+import { PROJECT, Problem, problem, qualify, shown } from "./problems";
 import {
     checkAppleId,
     checkBundleId,
@@ -267,13 +267,13 @@ export function validateSettings(raw: RawConfig, stack: string): ValidationResul
         return true;
     };
 
+    const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === "string" && v.trim() === "");
+    /** A string value; blank means "use the default", and a key without default is then required. */
     const text = (key: string): string => {
-        const value = raw[key] ?? spec(key).default;
-        if (value === undefined || value === null || (typeof value === "string" && value.trim() === "")) {
-            if (spec(key).default === undefined) {
-                const how = spec(key).secret ? `pulumi config set --secret ${key}` : `pulumi config set ${key}`;
-                report(key, `is required but not set (\`${how} ...\`)`);
-            }
+        const value = isBlank(raw[key]) ? spec(key).default : raw[key];
+        if (value === undefined) {
+            const how = spec(key).secret ? `pulumi config set --secret ${key}` : `pulumi config set ${key}`;
+            report(key, `is required but not set (\`${how} ...\`)`);
             return "";
         }
         if (typeof value !== "string") {
@@ -282,14 +282,24 @@ export function validateSettings(raw: RawConfig, stack: string): ValidationResul
         }
         return value.trim();
     };
+    /** A string value checked by `check` unless it is empty (missing required keys are already reported). */
+    const checked = (key: string, check: (value: string) => string | undefined): string => {
+        const value = text(key);
+        if (value !== "") {
+            report(key, check(value));
+        }
+        return value;
+    };
     const integer = (key: string, min: number, max: number): number => {
-        const value = raw[key] ?? spec(key).default;
-        const parsed = typeof value === "number" ? value : typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
-        report(key, Number.isNaN(parsed) ? `must be a whole number, got ${shown(value)}` : checkIntegerRange(parsed, min, max));
+        const value = isBlank(raw[key]) ? spec(key).default : raw[key];
+        const parsed =
+            typeof value === "number" ? value : typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
+        const message = Number.isNaN(parsed) ? `must be a whole number, got ${shown(value)}` : checkIntegerRange(parsed, min, max);
+        report(key, message);
         return parsed;
     };
     const flag = (key: string): boolean => {
-        const value = raw[key] ?? spec(key).default;
+        const value = isBlank(raw[key]) ? spec(key).default : raw[key];
         if (typeof value === "boolean") {
             return value;
         }
@@ -300,7 +310,7 @@ export function validateSettings(raw: RawConfig, stack: string): ValidationResul
         return false;
     };
     const list = (key: string): string[] => {
-        let value: unknown = raw[key] ?? spec(key).default;
+        let value: unknown = isBlank(raw[key]) ? spec(key).default : raw[key];
         if (typeof value === "string") {
             try {
                 value = JSON.parse(value);
@@ -326,18 +336,10 @@ export function validateSettings(raw: RawConfig, stack: string): ValidationResul
             ? `is not set and stack name ${shown(stack)} yields no valid one; set it explicitly (${environmentProblem})`
             : environmentProblem,
     );
-    const namePrefix = text("namePrefix");
-    report("namePrefix", checkNamePrefix(namePrefix));
-    const uniqueSuffix = text("uniqueSuffix");
-    if (uniqueSuffix !== "") {
-        report("uniqueSuffix", checkUniqueSuffix(uniqueSuffix));
-    }
-    const location = text("location");
-    report("location", checkLocation(location, AZURE_LOCATIONS));
-    const resourceGroupName = text("resourceGroupName");
-    if (resourceGroupName !== "") {
-        report("resourceGroupName", checkAzureName("resourceGroup", resourceGroupName));
-    }
+    const namePrefix = checked("namePrefix", checkNamePrefix);
+    const uniqueSuffix = checked("uniqueSuffix", checkUniqueSuffix);
+    const location = checked("location", (v) => checkLocation(v, AZURE_LOCATIONS));
+    const resourceGroupName = checked("resourceGroupName", (v) => checkAzureName("resourceGroup", v));
 
     // Tags
     const tags: Record<string, string> = {};
@@ -363,41 +365,17 @@ export function validateSettings(raw: RawConfig, stack: string): ValidationResul
     }
 
     // Communication Services and Notification Hubs
-    const dataLocation = text("dataLocation");
-    report("dataLocation", checkOneOf(dataLocation, ACS_DATA_LOCATIONS, "Communication Services data location"));
-    const notificationHubsSku = text("notificationHubsSku");
-    report("notificationHubsSku", checkOneOf(notificationHubsSku, NOTIFICATION_HUBS_SKUS, "Notification Hubs SKU"));
+    const dataLocation = checked("dataLocation", (v) => checkOneOf(v, ACS_DATA_LOCATIONS, "Communication Services data location"));
+    const notificationHubsSku = checked("notificationHubsSku", (v) => checkOneOf(v, NOTIFICATION_HUBS_SKUS, "Notification Hubs SKU"));
 
-    const bundleId = text("bundleId");
-    if (bundleId !== "") {
-        report("bundleId", checkBundleId(bundleId));
-    }
-    const teamId = text("apnsTeamId");
-    if (teamId !== "") {
-        report("apnsTeamId", checkAppleId(teamId, "Team ID"));
-    }
-    const keyId = text("apnsKeyId");
-    if (keyId !== "") {
-        report("apnsKeyId", checkAppleId(keyId, "Key ID"));
-    }
-    const apnsPrivateKey = text("apnsPrivateKey");
-    if (apnsPrivateKey !== "") {
-        report("apnsPrivateKey", checkPemPrivateKey(apnsPrivateKey, "APNs .p8 key"));
-    }
-    const apnsEnvironment = text("apnsEnvironment");
-    report("apnsEnvironment", checkOneOf(apnsEnvironment, APNS_ENVIRONMENTS, "APNs environment"));
-    const fcmProjectId = text("fcmProjectId");
-    if (fcmProjectId !== "") {
-        report("fcmProjectId", checkFcmProjectId(fcmProjectId));
-    }
-    const fcmClientEmail = text("fcmClientEmail");
-    if (fcmClientEmail !== "") {
-        report("fcmClientEmail", checkFcmClientEmail(fcmClientEmail));
-    }
-    const fcmPrivateKey = text("fcmPrivateKey");
-    if (fcmPrivateKey !== "") {
-        report("fcmPrivateKey", checkPemPrivateKey(fcmPrivateKey, "Firebase service-account private key"));
-    }
+    const bundleId = checked("bundleId", checkBundleId);
+    const teamId = checked("apnsTeamId", (v) => checkAppleId(v, "Team ID"));
+    const keyId = checked("apnsKeyId", (v) => checkAppleId(v, "Key ID"));
+    const apnsPrivateKey = checked("apnsPrivateKey", (v) => checkPemPrivateKey(v, "APNs .p8 key"));
+    const apnsEnvironment = checked("apnsEnvironment", (v) => checkOneOf(v, APNS_ENVIRONMENTS, "APNs environment"));
+    const fcmProjectId = checked("fcmProjectId", checkFcmProjectId);
+    const fcmClientEmail = checked("fcmClientEmail", checkFcmClientEmail);
+    const fcmPrivateKey = checked("fcmPrivateKey", (v) => checkPemPrivateKey(v, "Firebase service-account private key"));
 
     // Event delivery
     const chatEventTypes = list("chatEventTypes");
@@ -405,7 +383,8 @@ export function validateSettings(raw: RawConfig, stack: string): ValidationResul
         report("chatEventTypes", "must name at least one event type");
     }
     for (const type of chatEventTypes) {
-        report("chatEventTypes", type === "" ? "must not contain empty entries" : checkOneOf(type, ACS_CHAT_EVENT_TYPES, "ACS chat event type"));
+        const message = type === "" ? "must not contain empty entries" : checkOneOf(type, ACS_CHAT_EVENT_TYPES, "ACS chat event type");
+        report("chatEventTypes", message);
     }
     if (new Set(chatEventTypes).size !== chatEventTypes.length) {
         report("chatEventTypes", "must not list an event type twice");
@@ -424,7 +403,7 @@ export function validateSettings(raw: RawConfig, stack: string): ValidationResul
     const logRetentionDays = integer("logRetentionDays", 30, 730);
 
     // Derived names: checked only once their inputs are valid, so one bad input yields one problem.
-    const namingKeys = ["environment", "namePrefix", "uniqueSuffix", "bundleId", "resourceGroupName"].map((k) => `${PROJECT}:${k}`);
+    const namingKeys = ["environment", "namePrefix", "uniqueSuffix", "bundleId", "resourceGroupName"].map(qualify);
     const names = deriveNames({
         prefix: namePrefix,
         environment,
@@ -436,7 +415,12 @@ export function validateSettings(raw: RawConfig, stack: string): ValidationResul
         for (const [role, name] of Object.entries(names) as [keyof ResourceNames, string][]) {
             const message = checkAzureName(NAME_KINDS[role], name);
             if (message !== undefined) {
-                const key = role === "callsHub" || role === "alertsHub" ? "bundleId" : role === "resourceGroup" && resourceGroupName ? "resourceGroupName" : "namePrefix";
+                const key =
+                    role === "callsHub" || role === "alertsHub"
+                        ? "bundleId"
+                        : role === "resourceGroup" && resourceGroupName
+                          ? "resourceGroupName"
+                          : "namePrefix";
                 problems.push(problem(key, `derives an invalid ${message}`, NAME_RULES[NAME_KINDS[role]].example));
             }
         }
