@@ -90,9 +90,8 @@ const functionResourceGroupName = resourceGroupName;
 const deploymentContainerUrl = functions.deploymentContainerUrl;
 const storageAccountName = functions.storageAccountName;
 
-// Event Grid validates a webhook when the subscription is created, so the subscriptions wait for whatever
-// makes the endpoint answer. Until the code deployment step is part of this program that is the app itself
-// and its storage access.
+// Event Grid validates a webhook when the subscription is created, so the function-key lookup and the
+// subscriptions wait for everything listed here: whatever makes /api/events answer belongs in this list.
 const webhookReady: pulumi.Resource[] = [functions.app, ...functions.accessGrants];
 
 const hostKeys = web.listWebAppHostKeysOutput(
