@@ -148,8 +148,8 @@ export const functionDeploymentContainerUrl = deploymentContainerUrl;
 export const systemTopicName = events.systemTopicName;
 export const chatSubscriptionName = events.chatSubscriptionName;
 export const incomingCallSubscriptionName = events.incomingCallSubscriptionName;
-// Read defensively: with ES2022 class fields a `linkedHubId!:` declaration can shadow the registered output.
-const linkedHub = pulumi.output(link.linkedHubId as pulumi.Output<string> | undefined).apply((id) => id ?? "");
+// Read defensively: before the first refresh (or under mocks) the provider may not have reported a link yet.
+const linkedHub = pulumi.output(link.linkedHubId).apply((id) => id ?? "");
 export const linkedHubId = linkedHub;
 export const callsHubLinked = pulumi
     .all([linkedHub, hubs.callsHubId])

@@ -98,7 +98,7 @@ function outputsFor(type: string, name: string, inputs: Record<string, any>): { 
         case "azure-native:applicationinsights:Component":
             state.connectionString = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://ingest.example/";
             break;
-        case "pulumi-nodejs:dynamic:Resource":
+        case "pulumi-nodejs:dynamic:NotificationHubLink":
             state.linkedHubId = inputs.notificationHubId;
             break;
     }

@@ -10,7 +10,7 @@ describe("the prod stack under mocks that only echo inputs", () => {
             "azure-native:notificationhubs:NotificationHubAuthorizationRule",
             "azure-native:web:WebApp",
             "azure-native:eventgrid:SystemTopicEventSubscription",
-            "pulumi-nodejs:dynamic:Resource",
+            "pulumi-nodejs:dynamic:NotificationHubLink",
         ]) {
             assert.ok(result.types.includes(type), `${type} was not registered`);
         }

@@ -7,7 +7,7 @@ describe("the dev stack previewed under mocks that only echo inputs", () => {
         const result = await evaluateWithBareMocks("dev", true);
         assert.equal(result.types.filter((t) => t === "azure-native:notificationhubs:NotificationHub").length, 2);
         assert.equal(result.types.filter((t) => t === "azure-native:authorization:RoleAssignment").length, 5);
-        assert.ok(result.types.includes("pulumi-nodejs:dynamic:Resource"));
+        assert.ok(result.types.includes("pulumi-nodejs:dynamic:NotificationHubLink"));
         assert.ok(result.types.includes("azure-native:eventgrid:SystemTopicEventSubscription"));
         assert.deepEqual(result.secretOutputs, []);
     });

@@ -23,7 +23,7 @@ const T = {
     role: "azure-native:authorization:RoleAssignment",
     topic: "azure-native:eventgrid:SystemTopic",
     subscription: "azure-native:eventgrid:SystemTopicEventSubscription",
-    link: "pulumi-nodejs:dynamic:Resource",
+    link: "pulumi-nodejs:dynamic:NotificationHubLink",
 };
 const idOf = (r: RecordedResource) => `/subscriptions/${SUBSCRIPTION_ID}/mock/${r.type}/${r.name}`;
 const PEM_BODY = "TUlHVEFnRUFNQk1HQnlxR1NNNDlBZ0VHQ0NxR1NNNDlBd0VIQkhrd2R3SUJBUVFn";
