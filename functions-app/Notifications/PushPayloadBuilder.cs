@@ -17,7 +17,8 @@ public static class PushPayloadBuilder
     public const int MaxPayloadBytes = 4096;
 
     // Raw UTF-8 instead of \uXXXX escapes: a payload is JSON read by APNs and FCM, never embedded in HTML,
-    // and escaping non-ASCII text would triple its size against the 4 KB limit.
+    // and escaping accented or CJK text would double or triple its size against the 4 KB limit. (Characters
+    // outside the Basic Multilingual Plane, such as emoji, are still escaped by this encoder.)
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static readonly IReadOnlyDictionary<string, string> AppleHeaders = new Dictionary<string, string>
