@@ -26,7 +26,7 @@ public static class EventGridRequestParser
         var mediaType = MediaTypeOf(contentType);
         if (mediaType is not (JsonMediaType or CloudEventMediaType or CloudEventBatchMediaType))
         {
-            return ParseResult.Fail($"Content type '{contentType}' is not supported; use application/json, {CloudEventMediaType} or {CloudEventBatchMediaType}.");
+            return ParseResult.Fail($"The content type is not supported; use application/json, {CloudEventMediaType} or {CloudEventBatchMediaType}.");
         }
 
         JsonDocument document;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Azure.Messaging.EventGrid;
 using Azure.Messaging.EventGrid.SystemEvents;
@@ -24,6 +25,9 @@ public sealed partial class EventGridWebhook(
     internal const string RequestOriginHeader = "WebHook-Request-Origin";
     internal const string AllowedOriginHeader = "WebHook-Allowed-Origin";
     internal const string AllowedRateHeader = "WebHook-Allowed-Rate";
+
+    // Answers are read by Event Grid and operators, never embedded in HTML: keep quotes in messages readable.
+    private static readonly JsonSerializerOptions ResponseJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Handles one delivery or handshake.</summary>
     [Function(nameof(EventGridWebhook))]
@@ -130,7 +134,7 @@ public sealed partial class EventGridWebhook(
     {
         StatusCode = status,
         ContentType = "application/json; charset=utf-8",
-        Content = JsonSerializer.Serialize(value),
+        Content = JsonSerializer.Serialize(value, ResponseJson),
     };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Answered the webhook handshake for origin {Origin}")]
