@@ -203,4 +203,18 @@ public class EventGridWebhookTests
         Assert.Equal(200, status);
         Assert.Equal(2, _sent.Count);
     }
+
+    [Fact]
+    public async Task RunAsync_BatchOfFiveThousand_SendsEveryRecipientBothFormats()
+    {
+        _options = new WebhookOptions { MaxConcurrency = 32, MaxRequestBodyBytes = 16 * 1024 * 1024 };
+        var events = Enumerable.Range(0, 5000).Select(i => (JsonNode)Message($"bulk-{i}", TestEvents.AcsUser($"user-{i}"))).ToArray();
+
+        var (status, response) = HttpRequests.Read(await Webhook().RunAsync(HttpRequests.Post(TestEvents.Batch(events))));
+
+        Assert.Equal(200, status);
+        Assert.Equal(10_000, _sent.Count);
+        Assert.Equal(5000, _sent.Select(s => s.Tag).Distinct().Count());
+        Assert.Equal(10_000, JsonDocument.Parse(response).RootElement.GetProperty("sent").GetInt32());
+    }
 }
