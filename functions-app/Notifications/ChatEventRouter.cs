@@ -29,7 +29,6 @@ public sealed class ChatEventRouter(IOptions<NotificationsOptions> options)
             AcsChatMessageReceivedEventData message => RouteMessage(eventId, message),
             AcsChatThreadCreatedWithUserEventData created => RouteThreadCreated(eventId, created),
             AcsChatParticipantAddedToThreadWithUserEventData added => RouteParticipantAdded(eventId, added),
-            null => RoutingDecision.Skip(SkipReason.UnsupportedEventType),
             _ => RoutingDecision.Skip(SkipReason.UnsupportedEventType),
         };
     }
