@@ -68,7 +68,8 @@ export class FunctionCode extends pulumi.ComponentResource {
 
         const outputDir = pulumi.output(args.outputDir ?? ".pulumi-out/functions");
         const projectDir = pulumi.output(args.projectDir ?? "functions-app");
-        // Re-run on new sources or a new app; commands with unchanged inputs do not run again.
+        // Commands with unchanged inputs do not run again: build on new sources (in parallel with the
+        // Azure resources), deploy and check again on new sources or a new app.
         const triggers = [args.sourceHash, args.functionAppId];
 
         const publish = new command.local.Command(
@@ -77,7 +78,7 @@ export class FunctionCode extends pulumi.ComponentResource {
                 create: PUBLISH_SCRIPT,
                 interpreter: ["/bin/sh", "-c"],
                 environment: { PROJECT_DIR: projectDir, OUT_DIR: outputDir },
-                triggers,
+                triggers: [args.sourceHash],
             },
             { parent: this },
         );

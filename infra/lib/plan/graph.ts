@@ -70,3 +70,28 @@ export function criticalPath(nodes: readonly GraphNode[]): LongestPath {
     for (let at: string | null = end; at !== null; at = best.get(at)!.via) path.unshift(at);
     return { path, weight: best.get(end!)!.weight };
 }
+
+/**
+ * For each node, the direct predecessors that are not also reachable through another predecessor
+ * (the transitive reduction of a DAG). Returned lists are sorted.
+ */
+export function transitiveReduction(nodes: readonly GraphNode[]): Map<string, string[]> {
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    const ancestors = new Map<string, Set<string>>();
+    for (const id of topologicalOrder(nodes)) {
+        const all = new Set<string>();
+        for (const dep of byId.get(id)!.after) {
+            all.add(dep);
+            for (const a of ancestors.get(dep)!) all.add(a);
+        }
+        ancestors.set(id, all);
+    }
+    const result = new Map<string, string[]>();
+    for (const node of nodes) {
+        const direct = [...new Set(node.after)];
+        const implied = new Set<string>();
+        for (const dep of direct) for (const a of ancestors.get(dep)!) implied.add(a);
+        result.set(node.id, direct.filter((d) => !implied.has(d)).sort());
+    }
+    return result;
+}

@@ -1,4 +1,5 @@
 import { estimateSeconds } from "./durations";
+import { transitiveReduction } from "./graph";
 import { flatten } from "./mask";
 import { Plan, PlanResource } from "./model";
 import { compare } from "./plan";
@@ -81,7 +82,10 @@ function mermaidText(text: string): string {
     return text.replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;");
 }
 
-/** A Mermaid `graph TD`: components as subgraphs, an arrow from each dependency to its dependant. */
+/**
+ * A Mermaid `graph TD`: components as subgraphs, an arrow from each dependency to its dependant. Arrows
+ * implied by a longer chain (rg → app when rg → plan → app exists) are left out to keep it readable.
+ */
 export function renderMermaid(plan: Plan): string[] {
     const ids = new Map(plan.resources.map((r, i) => [r.urn, `r${i}`]));
     const children = new Map<string | null, PlanResource[]>();
@@ -89,7 +93,7 @@ export function renderMermaid(plan: Plan): string[] {
     const lines = ["graph TD"];
     const emit = (r: PlanResource, indent: string): void => {
         const id = ids.get(r.urn)!;
-        const text = mermaidText(`${r.name}<br/>${r.type.split(":").slice(1).join(":")}`);
+        const text = `${mermaidText(r.name)}<br/>${mermaidText(r.type.split(":").slice(1).join(":"))}`;
         if (r.custom) {
             lines.push(`${indent}${id}["${text}"]`);
             // A custom resource can parent others; they are drawn beside it.
@@ -101,11 +105,11 @@ export function renderMermaid(plan: Plan): string[] {
         lines.push(`${indent}end`);
     };
     for (const top of children.get(null) ?? []) emit(top, "  ");
+    const reduced = transitiveReduction(
+        plan.resources.map((r) => ({ id: r.urn, weight: 0, after: r.dependsOn.filter((d) => d !== r.parent) })),
+    );
     for (const r of plan.resources) {
-        for (const dep of r.dependsOn) {
-            if (dep === r.parent) continue;
-            lines.push(`  ${ids.get(dep)} --> ${ids.get(r.urn)}`);
-        }
+        for (const dep of reduced.get(r.urn) ?? []) lines.push(`  ${ids.get(dep)} --> ${ids.get(r.urn)}`);
     }
     return lines;
 }

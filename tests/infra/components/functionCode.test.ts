@@ -54,8 +54,12 @@ describe("FunctionCode", () => {
         assert.deepEqual(publish.inputs.environment, { OUT_DIR: ".pulumi-out/functions", PROJECT_DIR: "functions-app" });
     });
 
-    it("re-runs every step only when the sources or the function app change", () => {
-        for (const step of ["code-publish", "code-deploy", "code-ready"]) {
+    it("builds again only when the sources change, so the build does not wait for Azure", () => {
+        assert.deepEqual(byName("code-publish").inputs.triggers, ["abc123"]);
+    });
+
+    it("deploys and checks again when the sources or the function app change", () => {
+        for (const step of ["code-deploy", "code-ready"]) {
             assert.deepEqual(byName(step).inputs.triggers, [
                 "abc123",
                 "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Web/sites/func-acs-push-dev",
