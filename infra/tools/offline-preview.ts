@@ -79,7 +79,7 @@ export async function previewStack(options: {
 
     const { installCapture, settle } = await import("../lib/plan/capture");
     const { DUMMY_KEY, mockCall, mockOutputs } = await import("../lib/plan/mocks");
-    const knownSecrets = [...config.dummySecrets, DUMMY_KEY];
+    const knownSecrets = [...config.secretValues, DUMMY_KEY];
     const scrub = scrubber(knownSecrets);
     const capture = await installCapture({
         project,

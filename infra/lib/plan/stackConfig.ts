@@ -15,8 +15,8 @@ export interface ResolvedConfig {
     /** Fully qualified key (`acs-push:dataLocation`) → value, as `pulumi.runtime.setAllConfig` takes it. */
     values: Record<string, string>;
     secretKeys: string[];
-    /** Every value that is a dummy secret, for masking anything derived from them. */
-    dummySecrets: string[];
+    /** Every secret value used (dummies and `--set` values), for masking anything derived from them. */
+    secretValues: string[];
     entries: PlanConfigEntry[];
 }
 
@@ -99,7 +99,7 @@ export function resolveStackConfig(input: {
     for (const [key, raw] of Object.entries(input.stackYaml?.config ?? {})) stack.set(qualify(key, input.project), raw);
     const overrides = new Map(Object.entries(input.overrides ?? {}).map(([k, v]) => [qualify(k, input.project), v]));
 
-    const result: ResolvedConfig = { values: {}, secretKeys: [], dummySecrets: [], entries: [] };
+    const result: ResolvedConfig = { values: {}, secretKeys: [], secretValues: [], entries: [] };
     const keys = [...new Set([...declared.keys(), ...stack.keys(), ...overrides.keys()])].sort();
     for (const key of keys) {
         const declaration = declared.get(key) ?? {};
@@ -126,7 +126,7 @@ export function resolveStackConfig(input: {
         result.values[key] = text;
         if (secret) {
             result.secretKeys.push(key);
-            if (source === "dummy") result.dummySecrets.push(text);
+            result.secretValues.push(text);
         }
         result.entries.push({ key, value: secret ? SECRET_MASK : value, source });
     }
