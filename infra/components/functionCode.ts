@@ -48,8 +48,16 @@ export const DEPLOY_SCRIPT = [
     'echo "deployed $OUT_DIR/package.zip to $FUNCTION_APP"',
 ].join("\n");
 
-/** The readiness step: the compiled `infra/tools/wait-for-webhook.ts`; the URL travels in WEBHOOK_URL. */
-export const READINESS_SCRIPT = "node build/infra/tools/wait-for-webhook.js";
+/**
+ * The readiness step: `infra/tools/wait-for-webhook.ts`, compiled on the spot (the program itself may run
+ * through ts-node, so `build/` is not guaranteed to exist or be current); the URL travels in WEBHOOK_URL.
+ */
+export const READINESS_SCRIPT = [
+    "set -eu",
+    'npx --no-install tsc infra/tools/wait-for-webhook.ts --outDir "$OUT_DIR/tools" ' +
+        "--module commonjs --target ES2022 --types node --strict --skipLibCheck",
+    'node "$OUT_DIR/tools/wait-for-webhook.js"',
+].join("\n");
 
 /**
  * Builds and deploys the function app's code, then waits until its Event Grid webhook completes the
@@ -103,7 +111,9 @@ export class FunctionCode extends pulumi.ComponentResource {
             `${name}-ready`,
             {
                 create: READINESS_SCRIPT,
+                interpreter: ["/bin/sh", "-c"],
                 environment: {
+                    OUT_DIR: outputDir,
                     WEBHOOK_URL: pulumi.secret(args.webhookUrl),
                     WEBHOOK_READY_TIMEOUT_SECONDS: pulumi.output(args.readinessTimeoutSeconds ?? 600).apply(String),
                 },

@@ -144,7 +144,7 @@ export async function waitForWebhook(options: WaitForWebhookOptions): Promise<Wa
         if (now() + delay >= deadline) {
             throw new WebhookNotReadyError(
                 `The webhook ${shown} did not complete the Event Grid validation handshake within ` +
-                    `${Math.round(timeoutMs / 1000)} s (${attempts} attempts; last answer: ${lastReason}). ` +
+                    `${Math.round(timeoutMs / 1000)} s (${attempts} ${attempts === 1 ? "attempt" : "attempts"}; last answer: ${lastReason}). ` +
                     "Check the function app's deployment status and logs, then run the deployment again.",
             );
         }

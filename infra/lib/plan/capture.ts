@@ -52,7 +52,8 @@ export async function installCapture(options: CaptureOptions): Promise<Capture> 
         {
             newResource: (args) => {
                 const outputs = options.outputs?.(args) ?? {};
-                return { id: `${args.name}-id`, state: { ...args.inputs, ...outputs } };
+                const id = typeof outputs.id === "string" ? outputs.id : `${args.name}-id`;
+                return { id, state: { ...args.inputs, ...outputs } };
             },
             call: (args) => {
                 capture.invokes.push({ token: args.token, args: maskInputs(args.inputs, known) });

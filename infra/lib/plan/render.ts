@@ -43,6 +43,21 @@ export function renderPlan(plan: Plan): string {
     return `${out.join("\n")}\n`;
 }
 
+/** Leaf properties by path; a flat `tags` map is shown on one line. */
+export function propertyLines(inputs: Record<string, unknown>): [string, unknown][] {
+    const { tags, ...rest } = inputs;
+    const lines = flatten(rest).filter(([path]) => path !== "");
+    if (tags && typeof tags === "object" && !Array.isArray(tags) && Object.values(tags).every((v) => typeof v !== "object")) {
+        const text = Object.entries(tags as Record<string, unknown>).map(([k, v]) => `${k}=${v}`).join(", ");
+        lines.push(["tags", text]);
+        lines.sort((a, b) => compare(a[0], b[0]));
+    } else if (tags !== undefined) {
+        lines.push(...flatten(tags, "tags"));
+        lines.sort((a, b) => compare(a[0], b[0]));
+    }
+    return lines;
+}
+
 function label(r: PlanResource): string {
     return `${r.name} (${r.type})`;
 }
@@ -59,7 +74,7 @@ export function renderTree(plan: Plan): string[] {
     const visit = (r: PlanResource, indent: string): void => {
         lines.push(`${indent}${r.custom ? "+" : "▸"} ${label(r)}`);
         const inner = `${indent}    `;
-        const props = flatten(r.inputs).filter(([path]) => path !== "");
+        const props = propertyLines(r.inputs);
         for (const [path, value] of props.slice(0, MAX_LINES_PER_RESOURCE)) lines.push(`${inner}${path}: ${formatValue(value)}`);
         if (props.length > MAX_LINES_PER_RESOURCE) {
             lines.push(`${inner}… ${props.length - MAX_LINES_PER_RESOURCE} more properties (see --json)`);

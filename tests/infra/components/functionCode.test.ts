@@ -82,7 +82,9 @@ describe("FunctionCode", () => {
 
     it("passes the webhook URL to the readiness step as a secret environment variable, never in the command", () => {
         const ready = byName("code-ready");
-        assert.equal(ready.inputs.create, "node build/infra/tools/wait-for-webhook.js");
+        assert.match(String(ready.inputs.create), /npx --no-install tsc infra\/tools\/wait-for-webhook\.ts --outDir "\$OUT_DIR\/tools"/);
+        assert.match(String(ready.inputs.create), /\nnode "\$OUT_DIR\/tools\/wait-for-webhook\.js"$/);
+        assert.ok(!String(ready.inputs.create).includes("WEBHOOK_URL"));
         const env = ready.inputs.environment as Record<string, string>;
         assert.equal(env.WEBHOOK_URL, SECRET_MASK);
         assert.equal(env.WEBHOOK_READY_TIMEOUT_SECONDS, "300");

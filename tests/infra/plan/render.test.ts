@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { renderMermaid, renderPlan } from "../../../infra/lib/plan/render";
+import { propertyLines, renderMermaid, renderPlan } from "../../../infra/lib/plan/render";
 import { samplePlan } from "./samplePlan";
 
 describe("renderPlan", () => {
@@ -62,5 +62,15 @@ describe("renderMermaid", () => {
             `${id("functions-ready")} --> ${id("chat")}`,
             `${id("rg")} --> ${id("functions-app")}`,
         ].sort());
+    });
+});
+
+describe("propertyLines", () => {
+    it("shows a flat tags map on one line, in path order", () => {
+        assert.deepEqual(propertyLines({ tags: { environment: "dev", project: "acs-push" }, location: "x", z: 1 }), [
+            ["location", "x"],
+            ["tags", "environment=dev, project=acs-push"],
+            ["z", 1],
+        ]);
     });
 });
