@@ -35,6 +35,8 @@ export const PUBLISH_SCRIPT = [
  * One Deploy endpoint (`<scm>/api/publish`), which stores it in the container named by
  * `functionAppConfig.deployment.storage`; it then polls the deployment and waits for the trigger sync.
  * Rebuilds the package first when this machine has none (a fresh CI runner deploying to a replaced app).
+ * Retries because the app writes the package with its own identity, and on a new environment that role
+ * assignment can take minutes to apply (the upload then fails with 403 from storage).
  */
 export const DEPLOY_SCRIPT = [
     "set -eu",
@@ -43,8 +45,14 @@ export const DEPLOY_SCRIPT = [
     '  dotnet publish "$PROJECT_DIR" -c Release -o "$OUT_DIR/publish" --nologo',
     '  (cd "$OUT_DIR/publish" && zip -q -r -X ../package.zip .)',
     "fi",
-    'az functionapp deployment source config-zip --resource-group "$RESOURCE_GROUP" --name "$FUNCTION_APP" ' +
-        '--src "$OUT_DIR/package.zip" --only-show-errors --output none',
+    "attempt=1",
+    'until az functionapp deployment source config-zip --resource-group "$RESOURCE_GROUP" --name "$FUNCTION_APP" ' +
+        '--src "$OUT_DIR/package.zip" --only-show-errors --output none; do',
+    '  if [ "$attempt" -ge "${DEPLOY_ATTEMPTS:-5}" ]; then echo "deployment failed after $attempt attempts" >&2; exit 1; fi',
+    '  echo "deployment attempt $attempt failed; retrying in 30 s"',
+    "  attempt=$((attempt + 1))",
+    "  sleep 30",
+    "done",
     'echo "deployed $OUT_DIR/package.zip to $FUNCTION_APP"',
 ].join("\n");
 
