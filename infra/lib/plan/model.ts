@@ -21,7 +21,7 @@ export interface PlanConfigEntry {
     key: string;
     /** The value used; `[secret]` for secrets (dummy values in an offline preview). */
     value: unknown;
-    source: "stack" | "default" | "dummy";
+    source: "stack" | "default" | "dummy" | "override";
 }
 
 export interface CriticalPath {

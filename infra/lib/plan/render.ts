@@ -27,7 +27,8 @@ export function renderPlan(plan: Plan): string {
     out.push("");
     out.push("Configuration");
     for (const entry of plan.config) {
-        const note = entry.source === "dummy" ? "   (dummy value for the preview)" : entry.source === "default" ? "   (default)" : "";
+        const notes = { dummy: "   (dummy value for the preview)", default: "   (default)", override: "   (--set)", stack: "" };
+        const note = notes[entry.source];
         out.push(`  ${entry.key}: ${formatValue(entry.value)}${note}`);
     }
     out.push("");

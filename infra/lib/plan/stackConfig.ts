@@ -109,7 +109,7 @@ export function resolveStackConfig(input: {
         let source: PlanConfigEntry["source"];
         if (overrides.has(key)) {
             value = overrides.get(key);
-            source = "stack";
+            source = "override";
         } else if (secret) {
             value = dummy(key, declaration);
             source = "dummy";

@@ -46,6 +46,7 @@ describe("resolveStackConfig", () => {
     it("lets overrides win", () => {
         const r = resolveStackConfig({ project: "acs-push", projectYaml, stackYaml, overrides: { hubSku: "Standard" } });
         assert.equal(r.values["acs-push:hubSku"], "Standard");
+        assert.equal(r.entries.find((e) => e.key === "acs-push:hubSku")!.source, "override");
     });
 });
 
