@@ -56,3 +56,17 @@ export function readSourceFiles(dir: string): SourceFile[] {
 export function hashSourceDir(dir: string): string {
     return sourceHash(readSourceFiles(dir));
 }
+
+/**
+ * The nearest folder at or above `start` that contains `marker` (e.g. the Pulumi project folder, found
+ * from a program that may run from `infra/` through ts-node or from `build/infra/` compiled).
+ */
+export function findUp(start: string, marker: string): string {
+    let dir = path.resolve(start);
+    for (;;) {
+        if (fs.existsSync(path.join(dir, marker))) return dir;
+        const parent = path.dirname(dir);
+        if (parent === dir) throw new Error(`No ${marker} in ${start} or any folder above it.`);
+        dir = parent;
+    }
+}

@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { hashSourceDir, isExcluded, readSourceFiles, sourceHash } from "../../../infra/lib/sourceHash";
+import { findUp, hashSourceDir, isExcluded, readSourceFiles, sourceHash } from "../../../infra/lib/sourceHash";
 
 describe("sourceHash", () => {
     const base = [
@@ -65,5 +65,24 @@ describe("readSourceFiles", () => {
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
+    });
+});
+
+describe("findUp", () => {
+    it("finds the nearest folder holding the marker", () => {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "findup-"));
+        try {
+            fs.writeFileSync(path.join(root, "Pulumi.yaml"), "name: x\n");
+            const deep = path.join(root, "build", "infra", "components");
+            fs.mkdirSync(deep, { recursive: true });
+            assert.equal(findUp(deep, "Pulumi.yaml"), root);
+            assert.equal(findUp(root, "Pulumi.yaml"), root);
+        } finally {
+            fs.rmSync(root, { recursive: true, force: true });
+        }
+    });
+
+    it("names the marker when there is none", () => {
+        assert.throws(() => findUp(os.tmpdir(), "No-Such-Marker.yaml"), /No No-Such-Marker\.yaml in .* or any folder above it/);
     });
 });
