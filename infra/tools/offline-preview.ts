@@ -24,7 +24,6 @@ Options:
 /** An error whose message is the whole story: printed without a stack trace. */
 export class PreviewError extends Error {}
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const yaml = require("js-yaml") as { load(text: string): unknown };
 
 function readYaml(file: string): Record<string, unknown> {
@@ -100,7 +99,6 @@ export async function previewStack(options: {
             throw new PreviewError(`The compiled program ${programPath} does not exist; run \`npx tsc -p tsconfig.json\` first.`);
         }
         try {
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
             const exported = require(programPath);
             const main = typeof exported === "function" ? exported : exported?.default;
             if (typeof main === "function") await main();
@@ -113,7 +111,6 @@ export async function previewStack(options: {
     } finally {
         process.off("unhandledRejection", onRejection);
     }
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const log = require("@pulumi/pulumi/log") as { hasErrors(): boolean };
     if (failures.length || log.hasErrors()) {
         const messages = failures.map((f) => (f instanceof Error ? f.message : String(f)));

@@ -67,7 +67,6 @@ export async function installCapture(options: CaptureOptions): Promise<Capture> 
     pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
 
     // The settings module is internal to the SDK; it is the only place the mock monitor is reachable.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): Record<string, unknown> };
     const monitor = settings.getMonitor() as {
         registerResource(req: RegisterRequest, cb: (err: unknown, resp?: { getUrn(): string }) => void): void;
@@ -99,7 +98,6 @@ export async function installCapture(options: CaptureOptions): Promise<Capture> 
 
 /** Resolves once every resource registration the program started has completed. */
 export async function settle(): Promise<void> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
     await settings.waitForRPCs();
 }
