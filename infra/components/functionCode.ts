@@ -18,6 +18,11 @@ export interface FunctionCodeArgs {
     outputDir?: pulumi.Input<string>;
     /** How long the readiness step waits for the webhook, in seconds; default 600. */
     readinessTimeoutSeconds?: pulumi.Input<number>;
+    /**
+     * What the deployment must wait for besides the app, e.g. the app's role assignments on its storage.
+     * Given here rather than as the component's `dependsOn` so that the build still starts right away.
+     */
+    deployAfter?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** The publish step: a Release build of the function app, zipped with host.json at the root. */
@@ -112,7 +117,7 @@ export class FunctionCode extends pulumi.ComponentResource {
                 },
                 triggers,
             },
-            { parent: this, dependsOn: [publish] },
+            { parent: this, dependsOn: [publish, ...(args.deployAfter ?? [])] },
         );
 
         this.ready = new command.local.Command(

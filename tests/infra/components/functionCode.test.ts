@@ -23,6 +23,7 @@ describe("FunctionCode", () => {
     before(async () => {
         capture = await installCapture({ project: "acs-push", stack: "dev" });
         const { FunctionCode } = await import("../../../infra/components/functionCode");
+        const storageRole = new Subscription("app-storage-role", {});
         const code = new FunctionCode("code", {
             resourceGroupName: "rg-acs-push-dev",
             functionAppName: "func-acs-push-dev",
@@ -30,6 +31,7 @@ describe("FunctionCode", () => {
             webhookUrl: WEBHOOK, // plain on purpose: the component must make it secret
             sourceHash: "abc123",
             readinessTimeoutSeconds: 300,
+            deployAfter: [storageRole],
         });
         // Something that must wait for the webhook, as an Event Grid subscription does.
         new Subscription("chat", { dependsOn: [code.ready] });
@@ -77,6 +79,12 @@ describe("FunctionCode", () => {
         const env = deploy.inputs.environment as Record<string, string>;
         assert.equal(env.FUNCTION_APP, "func-acs-push-dev");
         assert.equal(env.RESOURCE_GROUP, "rg-acs-push-dev");
+    });
+
+    it("deploys only after what deployAfter names, while the build starts right away", () => {
+        assert.ok(byName("code-deploy").dependsOn.includes(byName("app-storage-role").urn));
+        assert.deepEqual(byName("code-publish").dependsOn, []);
+        assert.deepEqual(byName("code").dependsOn, []);
     });
 
     it("orders the steps publish → deploy → ready", () => {
