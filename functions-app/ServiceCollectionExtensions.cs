@@ -1,4 +1,12 @@
+using AcsPush.Functions.EventGrid;
+using AcsPush.Functions.Idempotency;
+using AcsPush.Functions.NotificationHubs;
+using AcsPush.Functions.Notifications;
+using Azure.Data.Tables;
+using Azure.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace AcsPush.Functions;
 
@@ -9,6 +17,27 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddApplicationServices(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<NotificationsOptions>().BindConfiguration(NotificationsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<IdempotencyOptions>().BindConfiguration(IdempotencyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddNotificationHubs();
+
+        services.AddSingleton(provider =>
+        {
+            var settings = provider.GetRequiredService<IOptions<IdempotencyOptions>>().Value;
+            return string.IsNullOrWhiteSpace(settings.ConnectionString)
+                ? new TableServiceClient(settings.TableServiceUri!, new DefaultAzureCredential())
+                : new TableServiceClient(settings.ConnectionString);
+        });
+        services.AddSingleton<IIdempotencyStore, TableIdempotencyStore>();
+
+        services.AddSingleton<ChatEventRouter>();
+        services.AddSingleton<PushDispatcher>();
+        services.AddSingleton<EventBatchProcessor>();
+        services.AddSingleton<EventGridWebhook>();
         return services;
     }
 }

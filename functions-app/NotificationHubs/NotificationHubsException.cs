@@ -22,6 +22,9 @@ public sealed class NotificationHubsException : Exception
     /// <summary>True when a later attempt may succeed (408, 429, 5xx, network failure, time budget spent).</summary>
     public bool IsTransient { get; }
 
+    /// <summary>For a transient failure: how long the hub asked callers to wait, or the next backoff delay; otherwise null.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>Classifies an HTTP status: 408, 429 and 5xx are transient.</summary>
     public static bool IsTransientStatus(HttpStatusCode status) =>
         status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;

@@ -1,0 +1,181 @@
+using System.Globalization;
+using AcsPush.Functions.NotificationHubs;
+using AcsPush.Functions.Notifications;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
+
+namespace AcsPush.Functions.Installations;
+
+/// <summary>
+/// <c>PUT</c>/<c>DELETE /api/installations/{installationId}</c> for the customer's trusted backend (function key):
+/// registers a device with the alerts hub under the tag of its ACS user, or removes it. Both are idempotent.
+/// </summary>
+public sealed partial class Installations(INotificationHubsClient hubs, ILogger<Installations> logger)
+{
+    private const string ProblemJson = "application/problem+json";
+
+    /// <summary>Retry-After sent on a transient hub failure when the hub gave no hint.</summary>
+    private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(5);
+
+    [Function(nameof(Installations))]
+    public async Task<IActionResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "put", "delete", Route = "installations/{installationId}")] HttpRequest req,
+        string installationId)
+    {
+        ArgumentNullException.ThrowIfNull(req);
+        var cancellationToken = req.HttpContext.RequestAborted;
+
+        if (!InstallationRequest.IsValidInstallationId(installationId))
+        {
+            return ValidationProblem(new Dictionary<string, string[]> { ["installationId"] = [InstallationRequest.InstallationIdRule] });
+        }
+
+        if (HttpMethods.IsDelete(req.Method))
+        {
+            return await CallHubAsync(
+                req,
+                installationId,
+                "DELETE",
+                () => hubs.DeleteInstallationAsync(installationId, cancellationToken)).ConfigureAwait(false);
+        }
+
+        if (!HttpMethods.IsPut(req.Method))
+        {
+            return new StatusCodeResult(StatusCodes.Status405MethodNotAllowed);
+        }
+
+        if (!IsJson(req.ContentType))
+        {
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", "Send the body as application/json (UTF-8).");
+        }
+
+        var body = await ReadBodyAsync(req, cancellationToken).ConfigureAwait(false);
+        if (body is null)
+        {
+            return Problem(
+                StatusCodes.Status413PayloadTooLarge,
+                "Body too large.",
+                string.Create(CultureInfo.InvariantCulture, $"The body must not exceed {InstallationRequest.MaxBodyBytes} bytes."));
+        }
+
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var request = InstallationRequest.Parse(body.Value, installationId, errors);
+        if (request is null)
+        {
+            return ValidationProblem(errors);
+        }
+
+        // The tag is a hash of the ACS user id (tags are stored unencrypted); the caller never chooses tags.
+        var installation = new Installation(installationId, request.Platform, request.PushChannel, [RecipientTag.For(request.UserId)]);
+        return await CallHubAsync(
+            req,
+            installationId,
+            "PUT",
+            () => hubs.CreateOrUpdateInstallationAsync(installation, cancellationToken)).ConfigureAwait(false);
+    }
+
+    private async Task<IActionResult> CallHubAsync(HttpRequest req, string installationId, string operation, Func<Task> call)
+    {
+        try
+        {
+            await call().ConfigureAwait(false);
+            LogSucceeded(installationId, operation);
+            return new NoContentResult();
+        }
+        catch (NotificationHubsException exception) when (exception.IsTransient)
+        {
+            LogHubFailed(installationId, operation, exception.Status, exception.TrackingId, isTransient: true);
+            var retryAfter = exception.RetryAfter is { } hint && hint > TimeSpan.Zero ? hint : DefaultRetryAfter;
+            var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
+            req.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            return Problem(
+                StatusCodes.Status503ServiceUnavailable,
+                "Notification Hubs is temporarily unavailable.",
+                string.Create(CultureInfo.InvariantCulture, $"The hub is busy or unreachable; retry the same request after {seconds} seconds."),
+                exception);
+        }
+        catch (NotificationHubsException exception)
+        {
+            LogHubFailed(installationId, operation, exception.Status, exception.TrackingId, isTransient: false);
+            return Problem(StatusCodes.Status502BadGateway, "Notification Hubs rejected the request.", WhatToCheck(exception.Status), exception);
+        }
+    }
+
+    private static string WhatToCheck(int hubStatus) => hubStatus switch
+    {
+        401 or 403 =>
+            "The hub refused the function app's credentials. Check the NotificationHubs:ConnectionString app setting: its policy must exist on the hub or namespace, hold the Listen right (installations) and carry a current key.",
+        404 => "The hub was not found. Check the NotificationHubs:HubName app setting and the namespace in NotificationHubs:ConnectionString.",
+        400 => "The hub rejected the installation as malformed. Check that pushChannel is the device token of the given platform.",
+        _ => string.Create(CultureInfo.InvariantCulture, $"The hub answered HTTP {hubStatus}. Quote the trackingId when contacting Azure support."),
+    };
+
+    private static bool IsJson(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType))
+        {
+            return false;
+        }
+
+        var isJson = mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) ||
+                     mediaType.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase);
+        return isJson && (!mediaType.Charset.HasValue || mediaType.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Reads at most <see cref="InstallationRequest.MaxBodyBytes"/>; null when the body is larger.</summary>
+    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest req, CancellationToken cancellationToken)
+    {
+        if (req.ContentLength > InstallationRequest.MaxBodyBytes)
+        {
+            return null;
+        }
+
+        var buffer = new byte[InstallationRequest.MaxBodyBytes + 1];
+        var length = 0;
+        int read;
+        while (length < buffer.Length &&
+               (read = await req.Body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            length += read;
+        }
+
+        if (length > InstallationRequest.MaxBodyBytes)
+        {
+            return null;
+        }
+
+        return new ReadOnlyMemory<byte>(buffer, 0, length);
+    }
+
+    private static ObjectResult ValidationProblem(IDictionary<string, string[]> errors) =>
+        new(new ValidationProblemDetails(errors)
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "The installation request is not valid.",
+        })
+        {
+            StatusCode = StatusCodes.Status400BadRequest,
+            ContentTypes = { ProblemJson },
+        };
+
+    private static ObjectResult Problem(int status, string title, string detail, NotificationHubsException? hubFailure = null)
+    {
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        if (hubFailure is not null)
+        {
+            problem.Extensions["hubStatus"] = hubFailure.Status;
+            problem.Extensions["trackingId"] = hubFailure.TrackingId;
+        }
+
+        return new ObjectResult(problem) { StatusCode = status, ContentTypes = { ProblemJson } };
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Installation {InstallationId}: {Operation} done")]
+    private partial void LogSucceeded(string installationId, string operation);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Installation {InstallationId}: {Operation} failed at the hub with status {Status}, TrackingId {TrackingId}, transient {IsTransient}")]
+    private partial void LogHubFailed(string installationId, string operation, int status, string? trackingId, bool isTransient);
+}

@@ -1,0 +1,66 @@
+using Azure.Messaging.EventGrid.SystemEvents;
+
+namespace AcsPush.Functions.Notifications;
+
+/// <summary>Kinds of communication identifiers found in ACS events.</summary>
+public enum RecipientKind
+{
+    /// <summary>No identifier, or one without a raw id.</summary>
+    Missing,
+
+    /// <summary>An ACS user (<c>8:acs:…</c>): has devices registered in the hub under its tag.</summary>
+    CommunicationUser,
+
+    /// <summary>A phone number (<c>4:+…</c>): reached over PSTN/SMS, never by app push.</summary>
+    PhoneNumber,
+
+    /// <summary>A Microsoft Teams user (<c>8:orgid:…</c>): Teams notifies its own clients.</summary>
+    MicrosoftTeamsUser,
+
+    /// <summary>Any other kind (bots, Teams apps, future kinds): no devices of ours to reach.</summary>
+    Unknown,
+}
+
+/// <summary>Classifies communication identifiers; only ACS users can receive pushes from this app.</summary>
+public static class CommunicationRecipient
+{
+    // Raw id prefixes of ACS users in the public, DoD and GCCH clouds, and the legacy "spool" form.
+    private static readonly string[] CommunicationUserPrefixes = ["8:acs:", "8:spool:", "8:dod-acs:", "8:gcch-acs:"];
+
+    /// <summary>Returns the raw id of <paramref name="identifier"/> (trimmed), or null when it has none.</summary>
+    public static string? RawIdOf(CommunicationIdentifierModel? identifier)
+    {
+        var rawId = identifier?.RawId ?? identifier?.CommunicationUser?.Id;
+        return string.IsNullOrWhiteSpace(rawId) ? null : rawId.Trim();
+    }
+
+    /// <summary>Tells what kind of identifier <paramref name="identifier"/> is, from its typed model or else its raw id.</summary>
+    public static RecipientKind Classify(CommunicationIdentifierModel? identifier)
+    {
+        var rawId = RawIdOf(identifier);
+        if (identifier is null || rawId is null)
+        {
+            return RecipientKind.Missing;
+        }
+
+        if (identifier.PhoneNumber is not null || rawId.StartsWith("4:", StringComparison.Ordinal))
+        {
+            return RecipientKind.PhoneNumber;
+        }
+
+        if (identifier.MicrosoftTeamsUser is not null || rawId.StartsWith("8:orgid:", StringComparison.Ordinal)
+            || rawId.StartsWith("8:teamsvisitor:", StringComparison.Ordinal) || rawId.StartsWith("8:dod:", StringComparison.Ordinal)
+            || rawId.StartsWith("8:gcch:", StringComparison.Ordinal))
+        {
+            return RecipientKind.MicrosoftTeamsUser;
+        }
+
+        if (identifier.CommunicationUser is not null
+            || CommunicationUserPrefixes.Any(prefix => rawId.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            return RecipientKind.CommunicationUser;
+        }
+
+        return RecipientKind.Unknown;
+    }
+}

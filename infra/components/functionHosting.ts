@@ -1,0 +1,257 @@
+import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
+import * as storage from "@pulumi/azure-native/storage";
+import * as web from "@pulumi/azure-native/web";
+import type * as types from "@pulumi/azure-native/types";
+import * as pulumi from "@pulumi/pulumi";
+import { BUILT_IN_ROLES, FUNCTION_RUNTIME, roleDefinitionId } from "../lib/catalog";
+import { after } from "../lib/outputs";
+import { blobContainerUrl, functionHostName, tableServiceUri } from "../lib/urls";
+
+export interface FunctionHostingArgs {
+    resourceGroupName: pulumi.Input<string>;
+    location: string;
+    /** Subscription that holds the role definitions (for role-assignment ids). */
+    subscriptionId: pulumi.Input<string>;
+    names: {
+        storageAccount: string;
+        deploymentContainer: string;
+        deadLetterContainer: string;
+        idempotencyTable: string;
+        logAnalyticsWorkspace: string;
+        applicationInsights: string;
+        appServicePlan: string;
+        functionApp: string;
+    };
+    logRetentionDays: number;
+    maximumInstanceCount: number;
+    instanceMemoryMB: number;
+    notificationHubs: {
+        /** Listen+Send connection string of the alerts hub; secret. */
+        connectionString: pulumi.Input<string>;
+        hubName: pulumi.Input<string>;
+    };
+    includeMessageText: boolean;
+    tags: Record<string, string>;
+}
+
+/**
+ * Everything the function app needs to run: a storage account reached only through managed identity (host
+ * storage, the Flex deployment container, the idempotency table, the dead-letter container), Log Analytics +
+ * Application Insights, the Flex Consumption plan and the function app with its role assignments.
+ *
+ * Shared-key access is disabled on the storage account: the host uses `AzureWebJobsStorage__accountName`, Flex
+ * pulls its package with the app's system identity, the function reads the table with its identity, and Event
+ * Grid dead-letters with the system topic's identity. Publishing credentials (FTP and SCM basic auth) are off;
+ * deployments authenticate with Microsoft Entra ID.
+ */
+export class FunctionHosting extends pulumi.ComponentResource {
+    public readonly appName: pulumi.Output<string>;
+    public readonly appId: pulumi.Output<string>;
+    public readonly hostName: pulumi.Output<string>;
+    public readonly baseUrl: pulumi.Output<string>;
+    public readonly principalId: pulumi.Output<string>;
+    public readonly storageAccountName: pulumi.Output<string>;
+    public readonly storageAccountId: pulumi.Output<string>;
+    /** `https://<account>.blob.core.windows.net/<deployment container>`: where Flex reads the app package. */
+    public readonly deploymentContainerUrl: pulumi.Output<string>;
+    public readonly deadLetterContainerName: pulumi.Output<string>;
+    /** ARM id of the dead-letter container (role-assignment scope for the Event Grid identity). */
+    public readonly deadLetterContainerId: pulumi.Output<string>;
+    /** The function app resource, for dependencies. */
+    public readonly app: web.WebApp;
+    /** The app's data-plane role assignments: code deployment and webhook validation must wait for them. */
+    public readonly accessGrants: authorization.RoleAssignment[];
+
+    constructor(name: string, args: FunctionHostingArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("acs-push:azure:FunctionHosting", name, {}, opts);
+        const n = args.names;
+        const rg = args.resourceGroupName;
+
+        const account = new storage.StorageAccount(
+            `${name}-storage`,
+            {
+                resourceGroupName: rg,
+                accountName: n.storageAccount,
+                location: args.location,
+                kind: "StorageV2",
+                sku: { name: "Standard_LRS" },
+                minimumTlsVersion: "TLS1_2",
+                enableHttpsTrafficOnly: true,
+                allowBlobPublicAccess: false,
+                allowSharedKeyAccess: false,
+                defaultToOAuthAuthentication: true,
+                allowCrossTenantReplication: false,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        const accountName = after(account, n.storageAccount);
+        const endpoints = account.primaryEndpoints.apply((e) => ({ blob: e?.blob, table: e?.table }));
+
+        const container = (role: string, containerName: string) =>
+            new storage.BlobContainer(
+                `${name}-${role}-container`,
+                { resourceGroupName: rg, accountName, containerName, publicAccess: "None" },
+                { parent: this },
+            );
+        const deployment = container("deployment", n.deploymentContainer);
+        const deadLetters = container("dead-letter", n.deadLetterContainer);
+        const table = new storage.Table(
+            `${name}-idempotency-table`,
+            { resourceGroupName: rg, accountName, tableName: n.idempotencyTable },
+            { parent: this },
+        );
+
+        const workspace = new operationalinsights.Workspace(
+            `${name}-logs`,
+            {
+                resourceGroupName: rg,
+                workspaceName: n.logAnalyticsWorkspace,
+                location: args.location,
+                sku: { name: "PerGB2018" },
+                retentionInDays: args.logRetentionDays,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        const insights = new applicationinsights.Component(
+            `${name}-insights`,
+            {
+                resourceGroupName: rg,
+                resourceName: n.applicationInsights,
+                location: args.location,
+                kind: "web",
+                applicationType: "web",
+                workspaceResourceId: workspace.id,
+                ingestionMode: "LogAnalytics",
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+
+        const plan = new web.AppServicePlan(
+            `${name}-plan`,
+            {
+                resourceGroupName: rg,
+                name: n.appServicePlan,
+                location: args.location,
+                kind: "functionapp",
+                reserved: true, // Linux
+                sku: { name: "FC1", tier: "FlexConsumption" },
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+
+        const deploymentContainerUrl = pulumi
+            .all([endpoints, accountName, after(deployment, n.deploymentContainer)])
+            .apply(([e, acct, c]) => blobContainerUrl(e.blob, acct, c));
+        const tableUri = pulumi.all([endpoints, accountName]).apply(([e, acct]) => tableServiceUri(e.table, acct));
+
+        const appSettings: types.input.web.NameValuePairArgs[] = [
+            // Host storage through the app's system identity (no connection string, no account key).
+            { name: "AzureWebJobsStorage__accountName", value: accountName },
+            {
+                name: "APPLICATIONINSIGHTS_CONNECTION_STRING",
+                value: pulumi.secret(insights.connectionString.apply((c) => c ?? "")),
+            },
+            // The host authenticates telemetry with its identity (Monitoring Metrics Publisher below).
+            { name: "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", value: "Authorization=AAD" },
+            { name: "NotificationHubs__ConnectionString", value: pulumi.secret(args.notificationHubs.connectionString) },
+            { name: "NotificationHubs__HubName", value: args.notificationHubs.hubName },
+            { name: "Idempotency__TableServiceUri", value: tableUri },
+            { name: "Idempotency__TableName", value: after(table, n.idempotencyTable) },
+            { name: "Notifications__IncludeMessageText", value: args.includeMessageText ? "true" : "false" },
+        ];
+
+        this.app = new web.WebApp(
+            `${name}-app`,
+            {
+                resourceGroupName: rg,
+                name: n.functionApp,
+                location: args.location,
+                kind: "functionapp,linux",
+                serverFarmId: plan.id,
+                httpsOnly: true,
+                clientAffinityEnabled: false,
+                identity: { type: "SystemAssigned" },
+                functionAppConfig: {
+                    deployment: {
+                        storage: {
+                            type: "blobContainer",
+                            value: deploymentContainerUrl,
+                            authentication: { type: "SystemAssignedIdentity" },
+                        },
+                    },
+                    // Flex runs dotnet-isolated 8.0, 9.0 and 10.0; the app targets .NET 10.
+                    runtime: { name: FUNCTION_RUNTIME.name, version: FUNCTION_RUNTIME.version },
+                    scaleAndConcurrency: {
+                        maximumInstanceCount: args.maximumInstanceCount,
+                        instanceMemoryMB: args.instanceMemoryMB,
+                    },
+                },
+                siteConfig: {
+                    appSettings,
+                    minTlsVersion: "1.2",
+                    scmMinTlsVersion: "1.2",
+                    ftpsState: "Disabled",
+                    http20Enabled: true,
+                },
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        const appName = after(this.app, n.functionApp);
+
+        // Basic-auth publishing off for both FTP and SCM (Kudu); deployments use Entra ID tokens.
+        new web.WebAppFtpAllowed(`${name}-ftp-basic-auth`, { resourceGroupName: rg, name: appName, allow: false }, { parent: this });
+        new web.WebAppScmAllowed(`${name}-scm-basic-auth`, { resourceGroupName: rg, name: appName, allow: false }, { parent: this });
+
+        const principalId = this.app.identity.apply((i) => i?.principalId ?? "");
+        const grant = (role: string, scope: pulumi.Input<string>, roleId: string, roleName: string) =>
+            new authorization.RoleAssignment(
+                `${name}-${role}`,
+                {
+                    principalId,
+                    principalType: "ServicePrincipal",
+                    roleDefinitionId: pulumi.output(args.subscriptionId).apply((s) => roleDefinitionId(s ?? "", roleId)),
+                    scope,
+                    description: `${n.functionApp}: ${roleName}`,
+                },
+                { parent: this },
+            );
+        const roles = BUILT_IN_ROLES;
+        this.accessGrants = [
+            grant("blob-owner", account.id, roles.storageBlobDataOwner.id, roles.storageBlobDataOwner.name),
+            grant("queue-contributor", account.id, roles.storageQueueDataContributor.id, roles.storageQueueDataContributor.name),
+            grant("table-contributor", table.id, roles.storageTableDataContributor.id, roles.storageTableDataContributor.name),
+            grant("metrics-publisher", insights.id, roles.monitoringMetricsPublisher.id, roles.monitoringMetricsPublisher.name),
+        ];
+
+        this.appName = appName;
+        this.appId = this.app.id;
+        this.hostName = this.app.defaultHostName.apply((h) => functionHostName(h, n.functionApp));
+        this.baseUrl = this.hostName.apply((h) => `https://${h}`);
+        this.principalId = principalId;
+        this.storageAccountName = accountName;
+        this.storageAccountId = account.id;
+        this.deploymentContainerUrl = deploymentContainerUrl;
+        this.deadLetterContainerName = after(deadLetters, n.deadLetterContainer);
+        this.deadLetterContainerId = deadLetters.id;
+
+        this.registerOutputs({
+            appName: this.appName,
+            appId: this.appId,
+            hostName: this.hostName,
+            baseUrl: this.baseUrl,
+            principalId: this.principalId,
+            storageAccountName: this.storageAccountName,
+            storageAccountId: this.storageAccountId,
+            deploymentContainerUrl: this.deploymentContainerUrl,
+            deadLetterContainerName: this.deadLetterContainerName,
+            deadLetterContainerId: this.deadLetterContainerId,
+        });
+    }
+}

@@ -1,0 +1,37 @@
+// Reads the stack configuration once, validates all of it before any resource is declared, and exports one
+// typed object. Every key, its default and its rule live in lib/settings.ts (declared again in Pulumi.yaml).
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigurationError, PROJECT } from "./lib/problems";
+import { CONFIG_KEYS, Settings, validateSettings } from "./lib/settings";
+
+export interface StackConfig extends Omit<Settings, "secrets"> {
+    secrets: {
+        /** APNs .p8 key material as Notification Hubs expects it (PEM body). */
+        apnsToken: pulumi.Output<string>;
+        /** Firebase service-account private key, canonical PEM. */
+        fcmPrivateKey: pulumi.Output<string>;
+    };
+}
+
+function load(): StackConfig {
+    // The project name is explicit so the program reads the same keys under any test harness or mock.
+    const cfg = new pulumi.Config(PROJECT);
+    // Secret keys are read as plain values only to validate them; they leave this function as secret outputs
+    // and no error message ever includes them.
+    const raw = Object.fromEntries(CONFIG_KEYS.map((k) => [k.key, cfg.get(k.key)]));
+    const stack = pulumi.getStack();
+    const result = validateSettings(raw, stack);
+    if (!result.ok) {
+        throw new ConfigurationError(stack, result.problems);
+    }
+    const { secrets, ...settings } = result.settings;
+    return {
+        ...settings,
+        secrets: {
+            apnsToken: pulumi.secret(secrets.apnsToken),
+            fcmPrivateKey: pulumi.secret(secrets.fcmPrivateKey),
+        },
+    };
+}
+
+export const config: StackConfig = load();

@@ -1,0 +1,156 @@
+// One stack = one environment of the ACS push topology:
+// config -> resource group -> ACS + Notification Hubs -> function hosting -> ACS events -> hub link -> outputs.
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as resources from "@pulumi/azure-native/resources";
+import * as web from "@pulumi/azure-native/web";
+import * as pulumi from "@pulumi/pulumi";
+import { AcsEvents } from "./components/acsEvents";
+import { Communication } from "./components/communication";
+import { FunctionHosting } from "./components/functionHosting";
+import { NotificationHubs } from "./components/notificationHubs";
+import { config } from "./config";
+import { after } from "./lib/outputs";
+import { webhookUrl as composeWebhookUrl } from "./lib/urls";
+import { NotificationHubLink } from "./providers/notificationHubLink";
+
+const names = config.names;
+const tags = config.tags;
+
+const resourceGroupName: pulumi.Output<string> = config.createResourceGroup
+    ? after(
+          new resources.ResourceGroup("resource-group", {
+              resourceGroupName: names.resourceGroup,
+              location: config.location,
+              tags,
+          }),
+          names.resourceGroup,
+      )
+    : pulumi.output(names.resourceGroup);
+
+const subscriptionId = authorization.getClientConfigOutput().apply((c) => c?.subscriptionId ?? "");
+
+const acs = new Communication("acs", {
+    resourceGroupName,
+    serviceName: names.communicationService,
+    dataLocation: config.dataLocation,
+    tags,
+});
+
+const hubs = new NotificationHubs("hubs", {
+    resourceGroupName,
+    location: config.location,
+    namespaceName: names.notificationHubsNamespace,
+    sku: config.notificationHubsSku,
+    callsHubName: names.callsHub,
+    alertsHubName: names.alertsHub,
+    callsSendRuleName: names.callsHubSendRule,
+    alertsFunctionRuleName: names.alertsHubFunctionRule,
+    apns: {
+        teamId: config.apns.teamId,
+        keyId: config.apns.keyId,
+        token: config.secrets.apnsToken,
+        endpoint: config.apns.endpoint,
+    },
+    fcm: {
+        projectId: config.fcm.projectId,
+        clientEmail: config.fcm.clientEmail,
+        privateKey: config.secrets.fcmPrivateKey,
+    },
+    tags,
+});
+
+const functions = new FunctionHosting("functions", {
+    resourceGroupName,
+    location: config.location,
+    subscriptionId,
+    names: {
+        storageAccount: names.storageAccount,
+        deploymentContainer: names.deploymentContainer,
+        deadLetterContainer: names.deadLetterContainer,
+        idempotencyTable: names.idempotencyTable,
+        logAnalyticsWorkspace: names.logAnalyticsWorkspace,
+        applicationInsights: names.applicationInsights,
+        appServicePlan: names.appServicePlan,
+        functionApp: names.functionApp,
+    },
+    logRetentionDays: config.logRetentionDays,
+    maximumInstanceCount: config.functionApp.maximumInstanceCount,
+    instanceMemoryMB: config.functionApp.instanceMemoryMB,
+    notificationHubs: {
+        connectionString: hubs.alertsFunctionConnectionString,
+        hubName: hubs.alertsHubName,
+    },
+    includeMessageText: config.functionApp.includeMessageText,
+    tags,
+});
+
+// What code deployment needs: the app, where it lives and where Flex reads its package from.
+const functionAppName = functions.appName;
+const functionResourceGroupName = resourceGroupName;
+const deploymentContainerUrl = functions.deploymentContainerUrl;
+const storageAccountName = functions.storageAccountName;
+
+// Event Grid validates a webhook when the subscription is created, so the function-key lookup and the
+// subscriptions wait for everything listed here: whatever makes /api/events answer belongs in this list.
+const webhookReady: pulumi.Resource[] = [functions.app, ...functions.accessGrants];
+
+const hostKeys = web.listWebAppHostKeysOutput(
+    { resourceGroupName: functionResourceGroupName, name: functionAppName },
+    { dependsOn: webhookReady },
+);
+const webhookUrl = pulumi.secret(
+    pulumi.all([functions.hostName, hostKeys]).apply(([host, keys]) => composeWebhookUrl(host, keys?.functionKeys?.default)),
+);
+
+const events = new AcsEvents("acs-events", {
+    resourceGroupName,
+    communicationServiceId: acs.serviceId,
+    systemTopicName: names.systemTopic,
+    subscriptionId,
+    endpointUrl: webhookUrl,
+    webhookReady,
+    chat: {
+        subscriptionName: names.chatSubscription,
+        eventTypes: config.events.chatEventTypes,
+        maxDeliveryAttempts: config.events.maxDeliveryAttempts,
+        timeToLiveMinutes: config.events.timeToLiveMinutes,
+    },
+    incomingCall: config.events.incomingCall ? { subscriptionName: names.incomingCallSubscription } : undefined,
+    deadLetter: {
+        storageAccountId: functions.storageAccountId,
+        containerName: functions.deadLetterContainerName,
+        containerId: functions.deadLetterContainerId,
+    },
+    tags,
+});
+
+// ACS pushes incoming calls itself through the linked calls hub, using the Send-only key.
+const link = new NotificationHubLink(
+    "calls-hub-link",
+    {
+        communicationServiceId: acs.serviceId,
+        notificationHubId: hubs.callsHubId,
+        connectionString: hubs.callsSendConnectionString,
+    },
+    { dependsOn: [acs, hubs.callsSendRule] },
+);
+
+export const resourceGroup = resourceGroupName;
+export const acsHostName = acs.hostName;
+export const acsResourceName = acs.serviceName;
+export const notificationHubNamespace = hubs.namespaceName;
+export const callsHubName = hubs.callsHubName;
+export const alertsHubName = hubs.alertsHubName;
+export const functionApp = functionAppName;
+export const functionBaseUrl = functions.baseUrl;
+export const functionStorageAccount = storageAccountName;
+export const functionDeploymentContainerUrl = deploymentContainerUrl;
+export const systemTopicName = events.systemTopicName;
+export const chatSubscriptionName = events.chatSubscriptionName;
+export const incomingCallSubscriptionName = events.incomingCallSubscriptionName;
+// Read defensively: before the first refresh (or under mocks) the provider may not have reported a link yet.
+const linkedHub = pulumi.output(link.linkedHubId).apply((id) => id ?? "");
+export const linkedHubId = linkedHub;
+export const callsHubLinked = pulumi
+    .all([linkedHub, hubs.callsHubId])
+    .apply(([linked, hub]) => Boolean(linked) && Boolean(hub) && linked.toLowerCase() === hub.toLowerCase());

@@ -1,0 +1,44 @@
+/** One configuration problem: the key at fault, what is wrong with it, and a value that would be accepted. */
+export interface Problem {
+    /** Fully qualified config key, e.g. `acs-push:bundleId`. */
+    key: string;
+    message: string;
+    example: string;
+}
+
+export const PROJECT = "acs-push";
+
+export function qualify(key: string): string {
+    return key.includes(":") ? key : `${PROJECT}:${key}`;
+}
+
+export function problem(key: string, message: string, example: string): Problem {
+    return { key: qualify(key), message, example };
+}
+
+export function formatProblem(p: Problem): string {
+    return `${p.key}: ${p.message} (valid example: ${p.example})`;
+}
+
+/** Thrown before any resource is declared when the stack configuration breaks one or more rules. */
+export class ConfigurationError extends Error {
+    readonly problems: readonly Problem[];
+
+    constructor(stack: string, problems: readonly Problem[]) {
+        const lines = problems.map((p) => `  - ${formatProblem(p)}`);
+        const noun = problems.length === 1 ? "problem" : "problems";
+        super(
+            `Stack '${stack}' has ${problems.length} configuration ${noun}; nothing was deployed.\n` +
+                `${lines.join("\n")}\n` +
+                "Fix them with `pulumi config set <key> <value>` (add `--secret` for secret keys) and run again.",
+        );
+        this.name = "ConfigurationError";
+        this.problems = problems;
+    }
+}
+
+/** Quotes a non-secret value for an error message, shortened so a pasted blob cannot flood the output. */
+export function shown(value: unknown): string {
+    const text = typeof value === "string" ? value : JSON.stringify(value);
+    return text.length > 60 ? `'${text.slice(0, 57)}...'` : `'${text}'`;
+}

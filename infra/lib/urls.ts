@@ -1,0 +1,28 @@
+// Endpoint URLs the program composes. Provider outputs are preferred (they are right in sovereign clouds);
+// the public-cloud form is the fallback when an output is not available.
+
+function trimSlash(url: string): string {
+    return url.replace(/\/+$/, "");
+}
+
+/** `https://<account>.blob.core.windows.net/<container>` */
+export function blobContainerUrl(blobEndpoint: string | undefined, accountName: string, container: string): string {
+    const base = blobEndpoint ? trimSlash(blobEndpoint) : `https://${accountName}.blob.core.windows.net`;
+    return `${base}/${container}`;
+}
+
+/** `https://<account>.table.core.windows.net` */
+export function tableServiceUri(tableEndpoint: string | undefined, accountName: string): string {
+    return tableEndpoint ? trimSlash(tableEndpoint) : `https://${accountName}.table.core.windows.net`;
+}
+
+/** The function app's default host name (`<app>.azurewebsites.net` unless the provider reports another). */
+export function functionHostName(defaultHostName: string | undefined, appName: string): string {
+    return defaultHostName ? defaultHostName : `${appName}.azurewebsites.net`;
+}
+
+/** The Event Grid webhook: `POST https://<host>/api/events?code=<function key>`. The result is a secret. */
+export function webhookUrl(hostName: string, functionKey: string | undefined): string {
+    const url = `https://${hostName}/api/events`;
+    return functionKey ? `${url}?code=${encodeURIComponent(functionKey)}` : url;
+}

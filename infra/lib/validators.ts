@@ -1,0 +1,100 @@
+// Format rules for individual configuration values. Each returns a description of what is wrong, or undefined.
+
+import { isPemPrivateKey } from "./pem";
+
+export function checkBundleId(value: string): string | undefined {
+    if (/\.voip$/i.test(value)) {
+        return "must be the plain app bundle id; the '.voip' calls hub name is derived from it";
+    }
+    if (value.length > 155) {
+        return `is ${value.length} characters long; a bundle id has at most 155`;
+    }
+    if (!/^[A-Za-z][A-Za-z0-9-]*(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/.test(value)) {
+        return "must be a reverse-DNS bundle id: two or more dot-separated segments of letters, digits and hyphens";
+    }
+    return undefined;
+}
+
+/** Apple Team ID and Key ID share one shape. */
+export function checkAppleId(value: string, what: "Team ID" | "Key ID"): string | undefined {
+    return /^[A-Z0-9]{10}$/.test(value)
+        ? undefined
+        : `must be the 10-character Apple ${what} (upper-case letters and digits)`;
+}
+
+export function checkPemPrivateKey(value: string, what: string): string | undefined {
+    // The value is a secret: the message never repeats it.
+    return isPemPrivateKey(value)
+        ? undefined
+        : `must be the ${what} as a PEM block ('-----BEGIN PRIVATE KEY-----' ... '-----END PRIVATE KEY-----'), ` +
+              "multi-line or on one line with \\n escapes";
+}
+
+/** Google Cloud project ids: 6-30 characters, lower-case letters, digits and hyphens, starting with a letter. */
+export function checkFcmProjectId(value: string): string | undefined {
+    return /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(value)
+        ? undefined
+        : "must be a Firebase/Google Cloud project id: 6-30 lower-case letters, digits and hyphens, starting with a letter";
+}
+
+export function checkFcmClientEmail(value: string): string | undefined {
+    return /^[a-z0-9][a-z0-9._-]*@[a-z][a-z0-9-]*\.iam\.gserviceaccount\.com$/.test(value)
+        ? undefined
+        : "must be a service-account e-mail ending in .iam.gserviceaccount.com";
+}
+
+/** Name prefix: short, lower-case, so every derived name stays within its Azure limit. */
+export function checkNamePrefix(value: string): string | undefined {
+    return /^[a-z][a-z0-9]{1,9}$/.test(value)
+        ? undefined
+        : "must be 2-10 lower-case letters and digits, starting with a letter";
+}
+
+export function checkEnvironment(value: string): string | undefined {
+    return /^[a-z0-9]{1,8}$/.test(value) ? undefined : "must be 1-8 lower-case letters and digits";
+}
+
+export function checkUniqueSuffix(value: string): string | undefined {
+    return /^[a-z0-9]{4,8}$/.test(value) ? undefined : "must be 4-8 lower-case letters and digits";
+}
+
+/** Case-insensitive lookup that tells the user the canonical spelling. */
+export function checkOneOf(value: string, allowed: readonly string[], what: string): string | undefined {
+    if (allowed.includes(value)) {
+        return undefined;
+    }
+    const near = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
+    return near !== undefined
+        ? `must be spelled '${near}'`
+        : `is not a known ${what}; allowed: ${allowed.join(", ")}`;
+}
+
+export function checkLocation(value: string, allowed: readonly string[]): string | undefined {
+    if (allowed.includes(value)) {
+        return undefined;
+    }
+    const compact = value.toLowerCase().replace(/\s+/g, "");
+    return allowed.includes(compact)
+        ? `must be the ARM region name '${compact}', not the display name`
+        : "is not a known Azure region name (use the ARM name, e.g. from `az account list-locations -o table`)";
+}
+
+export function checkIntegerRange(value: number, min: number, max: number): string | undefined {
+    return Number.isInteger(value) && value >= min && value <= max
+        ? undefined
+        : `must be a whole number from ${min} to ${max}`;
+}
+
+/** Tag rules shared by every Azure resource type the program tags (storage accounts are the strictest). */
+export function checkTag(name: string, value: string): string | undefined {
+    if (name.length === 0 || name.length > 128) {
+        return `tag name '${name}' must be 1-128 characters`;
+    }
+    if (/[<>%&\\?/]/.test(name)) {
+        return `tag name '${name}' must not contain < > % & \\ ? /`;
+    }
+    if (value.length > 256) {
+        return `value of tag '${name}' must be at most 256 characters`;
+    }
+    return undefined;
+}

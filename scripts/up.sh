@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The main job: `pulumi up` for one stack (environment).
+#
+#   scripts/up.sh [stack] [extra pulumi up arguments...]     stack defaults to "dev"
+#   scripts/up.sh [stack] --offline                           force the offline preview
+#
+# With the Pulumi CLI (logged in to a backend) and an Azure login (az CLI, or ARM_* service principal /
+# OIDC / managed identity variables), this runs `pulumi up` for the stack. Without them it prints an
+# offline preview instead: the program is evaluated for the stack with mocked providers and dummy
+# secrets, and the planned topology, dependency graph and critical path are printed. Nothing in Azure
+# is touched by the offline preview.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+STACK="${1:-dev}"
+[[ $# -gt 0 ]] && shift
+OFFLINE=0
+PULUMI_ARGS=()
+for arg in "$@"; do
+  if [[ "$arg" == "--offline" ]]; then OFFLINE=1; else PULUMI_ARGS+=("$arg"); fi
+done
+
+if [[ ! -f "Pulumi.${STACK}.yaml" ]]; then
+  echo "No stack file Pulumi.${STACK}.yaml. Stacks in this repository:" >&2
+  ls Pulumi.*.yaml 2>/dev/null | sed -E 's/^Pulumi\.(.*)\.yaml$/  \1/' >&2
+  exit 2
+fi
+
+if [[ ! -d node_modules/@pulumi/pulumi ]]; then
+  echo "==> Installing Node packages (npm ci)"
+  npm ci --no-audit --no-fund
+fi
+
+have_azure_login() {
+  if [[ -n "${ARM_CLIENT_ID:-}" && ( -n "${ARM_CLIENT_SECRET:-}" || "${ARM_USE_OIDC:-}" == "true" || "${ARM_USE_MSI:-}" == "true" ) ]]; then
+    return 0
+  fi
+  command -v az >/dev/null 2>&1 && az account show --only-show-errors >/dev/null 2>&1
+}
+
+have_pulumi() {
+  command -v pulumi >/dev/null 2>&1 && pulumi whoami --non-interactive >/dev/null 2>&1
+}
+
+if [[ $OFFLINE -eq 0 ]] && have_pulumi && have_azure_login; then
+  echo "==> pulumi up --stack ${STACK}"
+  exec pulumi up --stack "$STACK" "${PULUMI_ARGS[@]}"
+fi
+
+if [[ $OFFLINE -eq 0 ]]; then
+  missing=()
+  have_pulumi || missing+=("a logged-in Pulumi CLI")
+  have_azure_login || missing+=("an Azure login")
+  what="${missing[0]}"; [[ ${#missing[@]} -gt 1 ]] && what="${missing[0]} and ${missing[1]}"
+  echo "==> ${what} not found: printing the OFFLINE PREVIEW of stack '${STACK}'."
+  echo "    Nothing is deployed; secrets are dummy values. Install the Pulumi CLI and log in to Azure to deploy."
+fi
+npx tsc -p tsconfig.json
+exec node build/infra/tools/offline-preview.js --stack "$STACK"

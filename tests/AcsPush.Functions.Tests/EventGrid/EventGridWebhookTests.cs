@@ -1,0 +1,220 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AcsPush.Functions.EventGrid;
+using AcsPush.Functions.Idempotency;
+using AcsPush.Functions.NotificationHubs;
+using AcsPush.Functions.Notifications;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+using Xunit;
+
+namespace AcsPush.Functions.Tests.EventGrid;
+
+public class EventGridWebhookTests
+{
+    private static readonly string Bob = TestEvents.AcsUser("bob");
+    private static readonly string Carol = TestEvents.AcsUser("carol");
+    private static readonly string Alice = TestEvents.AcsUser("alice");
+
+    private readonly Mock<INotificationHubsClient> _hub = new();
+    private readonly Mock<IIdempotencyStore> _store = new();
+    private readonly FakeTimeProvider _time = new();
+    private readonly List<(NotificationRequest Request, string Tag)> _sent = [];
+    private WebhookOptions _options = new() { MaxConcurrency = 4 };
+
+    public EventGridWebhookTests()
+    {
+        _store.Setup(s => s.TryAcquireAsync(It.IsAny<IdempotencyKey>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((IdempotencyKey key, CancellationToken _) => new LeaseResult(LeaseStatus.Acquired, new PushLease(key, "l", DateTimeOffset.MaxValue, "e")));
+        _hub.Setup(h => h.SendNotificationAsync(It.IsAny<NotificationRequest>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .Callback((NotificationRequest r, string tag, CancellationToken _) => { lock (_sent) { _sent.Add((r, tag)); } })
+            .ReturnsAsync(new NotificationOutcome(201, "t", null));
+    }
+
+    private EventGridWebhook Webhook()
+    {
+        var options = Options.Create(_options);
+        var router = new ChatEventRouter(Options.Create(new NotificationsOptions()));
+        var dispatcher = new PushDispatcher(_hub.Object, _store.Object, NullLogger<PushDispatcher>.Instance);
+        var processor = new EventBatchProcessor(router, dispatcher, options, NullLogger<EventBatchProcessor>.Instance);
+        return new EventGridWebhook(processor, options, _time, NullLogger<EventGridWebhook>.Instance);
+    }
+
+    private static JsonObject Message(string id, string recipient) =>
+        TestEvents.EventGridEnvelope(id, TestEvents.ChatMessageReceived, TestEvents.MessageData(recipient, Alice));
+
+    [Theory]
+    [InlineData("eventgrid.azure.net", "*")]
+    [InlineData("eventgrid.azure.net", "120")]
+    public async Task RunAsync_OptionsWithOrigin_AllowsOriginAndRate(string origin, string rate)
+    {
+        _options.AllowedRate = rate;
+        var request = HttpRequests.Create(HttpMethods.Options, null, null, new Dictionary<string, string> { ["WebHook-Request-Origin"] = origin });
+
+        var (status, _) = HttpRequests.Read(await Webhook().RunAsync(request));
+
+        Assert.Equal(200, status);
+        Assert.Equal(origin, request.HttpContext.Response.Headers["WebHook-Allowed-Origin"].ToString());
+        Assert.Equal(rate, request.HttpContext.Response.Headers["WebHook-Allowed-Rate"].ToString());
+    }
+
+    [Fact]
+    public async Task RunAsync_OptionsWithoutOrigin_BadRequest()
+    {
+        var request = HttpRequests.Create(HttpMethods.Options, null, null);
+
+        var (status, body) = HttpRequests.Read(await Webhook().RunAsync(request));
+
+        Assert.Equal(400, status);
+        Assert.Contains("WebHook-Request-Origin", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_SubscriptionValidation_EchoesCode()
+    {
+        var body = TestEvents.Batch(TestEvents.EventGridEnvelope("v", "Microsoft.EventGrid.SubscriptionValidationEvent",
+            new JsonObject { ["validationCode"] = "512d38b6-c7b8-40c8-89fe-f46f9e9622b6", ["validationUrl"] = "https://rp-eastus2.eventgrid.azure.net/validate" }));
+
+        var (status, response) = HttpRequests.Read(await Webhook().RunAsync(HttpRequests.Post(body)));
+
+        Assert.Equal(200, status);
+        Assert.Equal("512d38b6-c7b8-40c8-89fe-f46f9e9622b6", JsonDocument.Parse(response).RootElement.GetProperty("validationResponse").GetString());
+        Assert.Empty(_sent);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task RunAsync_BodyOverLimit_PayloadTooLargeWithoutSending(bool sendContentLength)
+    {
+        _options.MaxRequestBodyBytes = 64 * 1024;
+        var events = Enumerable.Range(0, 200).Select(i => (JsonNode)Message($"id-{i}", Bob)).ToArray();
+        var bytes = Encoding.UTF8.GetBytes(TestEvents.Batch(events));
+        Assert.True(bytes.Length > _options.MaxRequestBodyBytes);
+
+        var request = HttpRequests.Create(HttpMethods.Post, bytes, "application/json", sendContentLength: sendContentLength);
+        var (status, _) = HttpRequests.Read(await Webhook().RunAsync(request));
+
+        Assert.Equal(413, status);
+        Assert.Empty(_sent);
+    }
+
+    [Fact]
+    public async Task RunAsync_MalformedJson_BadRequestWithoutSending()
+    {
+        var (status, body) = HttpRequests.Read(await Webhook().RunAsync(HttpRequests.Post("[{\"id\": \"x\",")));
+
+        Assert.Equal(400, status);
+        Assert.Contains("error", body, StringComparison.Ordinal);
+        Assert.Empty(_sent);
+    }
+
+    [Fact]
+    public async Task RunAsync_ChatMessages_SendsEachRecipientBothFormats()
+    {
+        var body = TestEvents.Batch(Message("m1", Bob), Message("m2", Carol));
+
+        var (status, response) = HttpRequests.Read(await Webhook().RunAsync(HttpRequests.Post(body)));
+
+        Assert.Equal(200, status);
+        Assert.Equal(4, _sent.Count);
+        foreach (var recipient in new[] { Bob, Carol })
+        {
+            var formats = _sent.Where(s => s.Tag == RecipientTag.For(recipient)).Select(s => s.Request.Format).Order();
+            Assert.Equal([NotificationFormat.Apple, NotificationFormat.FcmV1], formats);
+        }
+
+        Assert.Equal(4, JsonDocument.Parse(response).RootElement.GetProperty("sent").GetInt32());
+    }
+
+    [Fact]
+    public async Task RunAsync_SameEventTwiceInBatch_SendsOnce()
+    {
+        var body = TestEvents.Batch(Message("dup", Bob), Message("dup", Bob));
+
+        var (status, _) = HttpRequests.Read(await Webhook().RunAsync(HttpRequests.Post(body)));
+
+        Assert.Equal(200, status);
+        Assert.Equal(2, _sent.Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_UnknownEventType_AcknowledgedWithoutSending()
+    {
+        var body = TestEvents.Batch(TestEvents.EventGridEnvelope("u", "Microsoft.Communication.ChatMessageEdited", TestEvents.MessageData(Bob, Alice)),
+            TestEvents.EventGridEnvelope("v", "Contoso.Unknown", new JsonObject()));
+
+        var (status, _) = HttpRequests.Read(await Webhook().RunAsync(HttpRequests.Post(body)));
+
+        Assert.Equal(200, status);
+        Assert.Empty(_sent);
+    }
+
+    [Theory]
+    [InlineData(429, true, 503)]
+    [InlineData(500, true, 503)]
+    [InlineData(0, true, 503)]
+    [InlineData(400, false, 200)]
+    [InlineData(403, false, 200)]
+    public async Task RunAsync_HubFailure_StatusFollowsTransience(int hubStatus, bool transient, int expected)
+    {
+        _hub.Setup(h => h.SendNotificationAsync(It.IsAny<NotificationRequest>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new NotificationHubsException("failed", hubStatus, null, transient));
+
+        var (status, _) = HttpRequests.Read(await Webhook().RunAsync(HttpRequests.Post(TestEvents.Batch(Message("m", Bob)))));
+
+        Assert.Equal(expected, status);
+    }
+
+    [Fact]
+    public async Task RunAsync_DeadlinePasses_AsksForRetryAndStartsNoMoreEvents()
+    {
+        _options = new WebhookOptions { MaxConcurrency = 1, ProcessingDeadline = TimeSpan.FromSeconds(5) };
+        var calls = 0;
+        _hub.Setup(h => h.SendNotificationAsync(It.IsAny<NotificationRequest>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .Returns(async (NotificationRequest _, string _, CancellationToken ct) =>
+            {
+                Interlocked.Increment(ref calls);
+                _time.Advance(TimeSpan.FromSeconds(6));
+                await Task.Delay(Timeout.Infinite, ct);
+                return new NotificationOutcome(201, null, null);
+            });
+        var body = TestEvents.Batch(Enumerable.Range(0, 5).Select(i => (JsonNode)Message($"m{i}", Bob)).ToArray());
+
+        var (status, response) = HttpRequests.Read(await Webhook().RunAsync(HttpRequests.Post(body)));
+
+        Assert.Equal(503, status);
+        Assert.Equal("retry", JsonDocument.Parse(response).RootElement.GetProperty("status").GetString());
+        Assert.InRange(calls, 1, 2);
+        _store.Verify(s => s.CompleteAsync(It.IsAny<PushLease>(), It.IsAny<CompletionState>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task RunAsync_CloudEventSingle_Sends()
+    {
+        var body = TestEvents.CloudEventEnvelope("ce1", TestEvents.ChatMessageReceived, TestEvents.MessageData(Bob, Alice)).ToJsonString();
+
+        var (status, _) = HttpRequests.Read(await Webhook().RunAsync(HttpRequests.Post(body, "application/cloudevents+json")));
+
+        Assert.Equal(200, status);
+        Assert.Equal(2, _sent.Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_BatchOfFiveThousand_SendsEveryRecipientBothFormats()
+    {
+        _options = new WebhookOptions { MaxConcurrency = 32, MaxRequestBodyBytes = 16 * 1024 * 1024 };
+        var events = Enumerable.Range(0, 5000).Select(i => (JsonNode)Message($"bulk-{i}", TestEvents.AcsUser($"user-{i}"))).ToArray();
+
+        var (status, response) = HttpRequests.Read(await Webhook().RunAsync(HttpRequests.Post(TestEvents.Batch(events))));
+
+        Assert.Equal(200, status);
+        Assert.Equal(10_000, _sent.Count);
+        Assert.Equal(5000, _sent.Select(s => s.Tag).Distinct().Count());
+        Assert.Equal(10_000, JsonDocument.Parse(response).RootElement.GetProperty("sent").GetInt32());
+    }
+}

@@ -1,0 +1,169 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { APNS_ENDPOINTS, DEFAULT_CHAT_EVENT_TYPES } from "../../../infra/lib/catalog";
+import { RawConfig, Settings, validateSettings } from "../../../infra/lib/settings";
+
+const PEM = "-----BEGIN PRIVATE KEY-----\\nMIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQg\\n-----END PRIVATE KEY-----";
+
+/** The required keys only; everything else comes from the defaults. */
+const REQUIRED: RawConfig = {
+    bundleId: "com.contoso.chat",
+    apnsTeamId: "ABCDE12345",
+    apnsKeyId: "KEY1234567",
+    apnsPrivateKey: PEM,
+    fcmProjectId: "contoso-chat",
+    fcmClientEmail: "firebase-adminsdk-abc12@contoso-chat.iam.gserviceaccount.com",
+    fcmPrivateKey: PEM,
+};
+
+function valid(raw: RawConfig, stack = "dev"): Settings {
+    const result = validateSettings(raw, stack);
+    assert.ok(result.ok, result.ok ? "" : result.problems.map((p) => `${p.key}: ${p.message}`).join("\n"));
+    return result.settings;
+}
+
+function problemsOf(raw: RawConfig): string[] {
+    const result = validateSettings(raw, "dev");
+    assert.equal(result.ok, false, "expected the configuration to be rejected");
+    return result.ok ? [] : result.problems.map((p) => `${p.key}: ${p.message} (valid example: ${p.example})`);
+}
+
+describe("configuration defaults", () => {
+    it("applies every default when only the required keys are set", () => {
+        const s = valid(REQUIRED);
+        assert.equal(s.environment, "dev");
+        assert.equal(s.namePrefix, "acspush");
+        assert.equal(s.location, "northeurope");
+        assert.equal(s.createResourceGroup, true);
+        assert.equal(s.dataLocation, "Europe");
+        assert.equal(s.notificationHubsSku, "Free");
+        assert.equal(s.apns.environment, "sandbox");
+        assert.equal(s.apns.endpoint, APNS_ENDPOINTS.sandbox);
+        assert.deepEqual(s.events.chatEventTypes, [...DEFAULT_CHAT_EVENT_TYPES]);
+        assert.equal(s.events.maxDeliveryAttempts, 30);
+        assert.equal(s.events.timeToLiveMinutes, 1440);
+        assert.equal(s.events.incomingCall, false);
+        assert.deepEqual(s.functionApp, { maximumInstanceCount: 40, instanceMemoryMB: 2048, includeMessageText: false });
+        assert.equal(s.logRetentionDays, 30);
+    });
+
+    it("tags every resource with environment, managed-by and project on top of the configured tags", () => {
+        const s = valid({ ...REQUIRED, tags: '["owner=mobile-team"]' });
+        assert.deepEqual(s.tags, { owner: "mobile-team", environment: "dev", "managed-by": "pulumi", project: "acs-push" });
+    });
+
+    it("derives the environment from the stack name when it is not set", () => {
+        assert.equal(valid(REQUIRED, "org/acs-push/Staging").environment, "staging");
+    });
+
+    it("parses values the CLI passes as strings and values passed already typed", () => {
+        const fromStrings = valid({ ...REQUIRED, eventMaxDeliveryAttempts: "5", enableIncomingCallSubscription: "true", chatEventTypes: '["Microsoft.Communication.ChatMessageReceived"]' });
+        const typed = valid({ ...REQUIRED, eventMaxDeliveryAttempts: 5, enableIncomingCallSubscription: true, chatEventTypes: ["Microsoft.Communication.ChatMessageReceived"] });
+        assert.deepEqual(fromStrings.events, typed.events);
+        assert.equal(typed.events.maxDeliveryAttempts, 5);
+        assert.equal(typed.events.incomingCall, true);
+    });
+
+    it("selects the production APNs endpoint for production", () => {
+        assert.equal(valid({ ...REQUIRED, apnsEnvironment: "production" }).apns.endpoint, "https://api.push.apple.com:443/3/device");
+    });
+
+    it("deploys into an existing resource group when one is named", () => {
+        const s = valid({ ...REQUIRED, resourceGroupName: "rg-shared" });
+        assert.equal(s.createResourceGroup, false);
+        assert.equal(s.names.resourceGroup, "rg-shared");
+    });
+
+    it("hands the APNs key to Notification Hubs without armour and FCM a canonical PEM", () => {
+        const s = valid(REQUIRED);
+        assert.equal(s.secrets.apnsToken, "MIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQg");
+        assert.equal(s.secrets.fcmPrivateKey, "-----BEGIN PRIVATE KEY-----\nMIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQg\n-----END PRIVATE KEY-----\n");
+    });
+});
+
+describe("configuration problems", () => {
+    const cases: [string, RawConfig, string[]][] = [
+        ["a missing required key, naming the command to set it", { ...REQUIRED, bundleId: undefined }, ["acs-push:bundleId: is required but not set (`pulumi config set bundleId ...`)"]],
+        ["a missing secret, with the --secret command", { ...REQUIRED, fcmPrivateKey: "" }, ["acs-push:fcmPrivateKey: is required but not set (`pulumi config set --secret fcmPrivateKey ...`)"]],
+        ["a hand-written .voip bundle id", { ...REQUIRED, bundleId: "com.contoso.chat.voip" }, ["acs-push:bundleId: must be the plain app bundle id", "valid example: com.contoso.chat"]],
+        ["a lower-case team id", { ...REQUIRED, apnsTeamId: "abcde12345" }, ["acs-push:apnsTeamId: must be the 10-character Apple Team ID"]],
+        ["a key id of the wrong length", { ...REQUIRED, apnsKeyId: "KEY123" }, ["acs-push:apnsKeyId: must be the 10-character Apple Key ID"]],
+        ["a .p8 key that is not PEM", { ...REQUIRED, apnsPrivateKey: "MIGTAgEAMBMG" }, ["acs-push:apnsPrivateKey: must be the APNs .p8 key as a PEM block"]],
+        ["an FCM key that is not PEM", { ...REQUIRED, fcmPrivateKey: "{}" }, ["acs-push:fcmPrivateKey: must be the Firebase service-account private key as a PEM block"]],
+        ["an FCM e-mail outside iam.gserviceaccount.com", { ...REQUIRED, fcmClientEmail: "push@contoso.com" }, ["acs-push:fcmClientEmail: must be a service-account e-mail"]],
+        ["an FCM project id with capitals", { ...REQUIRED, fcmProjectId: "Contoso" }, ["acs-push:fcmProjectId: must be a Firebase/Google Cloud project id"]],
+        ["an unknown SKU", { ...REQUIRED, notificationHubsSku: "Premium" }, ["acs-push:notificationHubsSku: is not a known Notification Hubs SKU; allowed: Free, Basic, Standard"]],
+        ["an unknown data location", { ...REQUIRED, dataLocation: "westeurope" }, ["acs-push:dataLocation: is not a known Communication Services data location"]],
+        ["a region display name", { ...REQUIRED, location: "North Europe" }, ["acs-push:location: must be the ARM region name 'northeurope'"]],
+        ["an unknown APNs environment", { ...REQUIRED, apnsEnvironment: "development" }, ["acs-push:apnsEnvironment: is not a known APNs environment; allowed: sandbox, production"]],
+        ["retry attempts beyond Event Grid's limit", { ...REQUIRED, eventMaxDeliveryAttempts: "31" }, ["acs-push:eventMaxDeliveryAttempts: must be a whole number from 1 to 30"]],
+        ["a TTL beyond a day", { ...REQUIRED, eventTimeToLiveMinutes: "1441" }, ["acs-push:eventTimeToLiveMinutes: must be a whole number from 1 to 1440"]],
+        ["a non-numeric integer", { ...REQUIRED, logRetentionDays: "a month" }, ["acs-push:logRetentionDays: must be a whole number, got 'a month'"]],
+        ["an instance size Flex does not offer", { ...REQUIRED, functionInstanceMemoryMB: "1024" }, ["acs-push:functionInstanceMemoryMB: must be one of 512, 2048, 4096"]],
+        ["a boolean that is not true/false", { ...REQUIRED, includeMessageText: "yes" }, ["acs-push:includeMessageText: must be true or false, got 'yes'"]],
+        ["an unknown chat event type", { ...REQUIRED, chatEventTypes: '["Microsoft.Communication.IncomingCall"]' }, ["acs-push:chatEventTypes: is not a known ACS chat event type"]],
+        ["an empty chat event list", { ...REQUIRED, chatEventTypes: "[]" }, ["acs-push:chatEventTypes: must name at least one event type"]],
+        ["a duplicated chat event type", { ...REQUIRED, chatEventTypes: '["Microsoft.Communication.ChatMessageReceived","Microsoft.Communication.ChatMessageReceived"]' }, ["acs-push:chatEventTypes: must not list an event type twice"]],
+        ["chat event types that are not a list", { ...REQUIRED, chatEventTypes: "Microsoft.Communication.ChatMessageReceived" }, ["acs-push:chatEventTypes: must be a list"]],
+        ["a tag without a value separator", { ...REQUIRED, tags: '["owner"]' }, ["acs-push:tags: entry 'owner' must have the form name=value"]],
+        ["a tag the program owns", { ...REQUIRED, tags: '["environment=qa"]' }, ["acs-push:tags: tag 'environment' is set by the program"]],
+        ["an upper-case prefix", { ...REQUIRED, namePrefix: "Contoso" }, ["acs-push:namePrefix: must be 2-10 lower-case letters and digits"]],
+        ["an invalid environment", { ...REQUIRED, environment: "Pre-Prod" }, ["acs-push:environment: must be 1-8 lower-case letters and digits"]],
+        ["an existing resource group with a bad name", { ...REQUIRED, resourceGroupName: "rg/shared" }, ["acs-push:resourceGroupName: resource group name 'rg/shared' may contain only"]],
+        ["a bad unique suffix", { ...REQUIRED, uniqueSuffix: "X" }, ["acs-push:uniqueSuffix: must be 4-8 lower-case letters and digits"]],
+    ];
+    for (const [what, raw, fragments] of cases) {
+        it(`reports ${what}`, () => {
+            const problems = problemsOf(raw).join("\n");
+            for (const fragment of fragments) {
+                assert.ok(problems.includes(fragment), `expected "${fragment}" in:\n${problems}`);
+            }
+        });
+    }
+
+    it("asks for an explicit environment when the stack name yields none", () => {
+        const result = validateSettings(REQUIRED, "org/project/___");
+        assert.equal(result.ok, false);
+        const message = result.ok ? "" : result.problems.map((p) => `${p.key}: ${p.message}`).join("\n");
+        assert.ok(
+            message.includes("acs-push:environment: is not set and stack name 'org/project/___' yields no valid one; set it explicitly"),
+            message,
+        );
+    });
+
+    it("reports every problem at once, one per key", () => {
+        const problems = problemsOf({
+            ...REQUIRED,
+            bundleId: "com.contoso.chat.voip",
+            apnsTeamId: "x",
+            notificationHubsSku: "Gold",
+            dataLocation: "Mars",
+            eventMaxDeliveryAttempts: "0",
+            fcmPrivateKey: undefined,
+        });
+        const keys = problems.map((p) => p.split(":").slice(0, 2).join(":"));
+        assert.deepEqual(new Set(keys), new Set([
+            "acs-push:bundleId",
+            "acs-push:apnsTeamId",
+            "acs-push:notificationHubsSku",
+            "acs-push:dataLocation",
+            "acs-push:eventMaxDeliveryAttempts",
+            "acs-push:fcmPrivateKey",
+        ]));
+        assert.equal(problems.length, 6);
+    });
+
+    it("gives every problem a valid example", () => {
+        for (const p of problemsOf({})) {
+            assert.match(p, /\(valid example: .+\)$/);
+        }
+    });
+
+    it("never repeats a secret value in a problem", () => {
+        const secret = "-----BEGIN CERTIFICATE-----\\nSECRETMATERIAL\\n-----END CERTIFICATE-----";
+        const problems = problemsOf({ ...REQUIRED, apnsPrivateKey: secret, fcmPrivateKey: secret }).join("\n");
+        assert.ok(!problems.includes("SECRETMATERIAL"));
+        assert.match(problems, /acs-push:apnsPrivateKey/);
+        assert.match(problems, /acs-push:fcmPrivateKey/);
+    });
+});

@@ -1,0 +1,51 @@
+// Reads the committed project and stack files the way the Pulumi CLI would hand them to the program.
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const yaml = require("js-yaml") as { load(text: string): unknown };
+
+/** Repository root, from build/tests/infra/helpers. */
+export const REPO_ROOT = path.resolve(__dirname, "../../../..");
+
+export interface DeclaredKey {
+    type: string;
+    description?: string;
+    default?: unknown;
+    secret?: boolean;
+    items?: { type: string };
+}
+
+export function readYaml(file: string): any {
+    return yaml.load(readFileSync(path.join(REPO_ROOT, file), "utf8"));
+}
+
+/** Pulumi.yaml `config:` with keys qualified (`acs-push:<key>`; unqualified keys belong to the project). */
+export function declaredConfig(): Record<string, DeclaredKey> {
+    const project = readYaml("Pulumi.yaml");
+    const out: Record<string, DeclaredKey> = {};
+    for (const [key, decl] of Object.entries(project.config ?? {})) {
+        out[key.includes(":") ? key : `${project.name}:${key}`] = decl as DeclaredKey;
+    }
+    return out;
+}
+
+/** A syntactically valid PEM private key that is not a real key. */
+export const DUMMY_PEM =
+    "-----BEGIN PRIVATE KEY-----\\nTUlHVEFnRUFNQk1HQnlxR1NNNDlBZ0VHQ0NxR1NNNDlBd0VIQkhrd2R3SUJBUVFn\\n-----END PRIVATE KEY-----";
+
+/** Stack configuration as the CLI passes it (strings; lists as JSON) plus a dummy for every secret key. */
+export function stackConfig(stack: string, secretValue: string = DUMMY_PEM): { config: Record<string, string>; secretKeys: string[] } {
+    const file = readYaml(`Pulumi.${stack}.yaml`);
+    const config: Record<string, string> = {};
+    for (const [key, value] of Object.entries(file.config ?? {})) {
+        config[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    const secretKeys = Object.entries(declaredConfig())
+        .filter(([, decl]) => decl.secret === true)
+        .map(([key]) => key);
+    for (const key of secretKeys) {
+        config[key] = secretValue;
+    }
+    return { config, secretKeys };
+}

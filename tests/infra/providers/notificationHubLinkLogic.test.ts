@@ -1,0 +1,219 @@
+// Pure provider logic: diff decisions, input checks, id parsing, endpoint handling, scrubbing.
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import {
+    DEFAULT_ARM_ENDPOINT,
+    LinkInputs,
+    LinkOutputs,
+    authorityHostFor,
+    checkLink,
+    connectionStringProblem,
+    diffLink,
+    hashConnectionString,
+    normalizeArmEndpoint,
+    parseCommunicationServiceId,
+    sameArmId,
+    scrub,
+} from "../../../infra/providers/notificationHubLinkProvider";
+
+const SUB = "11111111-2222-3333-4444-555555555555";
+const ACS = `/subscriptions/${SUB}/resourceGroups/rg-push/providers/Microsoft.Communication/communicationServices/acs-push`;
+const OTHER_ACS = ACS.replace("acs-push", "acs-other");
+const HUB = `/subscriptions/${SUB}/resourceGroups/rg-push/providers/Microsoft.NotificationHubs/namespaces/ns/notificationHubs/app.voip`;
+const OTHER_HUB = HUB.replace("app.voip", "other.voip");
+const KEY = "a2V5LW1hdGVyaWFsLWZvci10aGUtc2VuZC1ydWxlLTAwMQ==";
+const CS = `Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=acs-send;SharedAccessKey=${KEY}`;
+const ROTATED = CS.replace(KEY, "cm90YXRlZC1rZXktbWF0ZXJpYWwtMDAyLXNlY29uZGFyeQ==");
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+const olds: LinkOutputs = {
+    communicationServiceId: ACS,
+    notificationHubId: HUB,
+    armEndpoint: DEFAULT_ARM_ENDPOINT,
+    linkedHubId: HUB,
+    connectionStringHash: hashConnectionString(CS),
+};
+const news: LinkInputs = { communicationServiceId: ACS, notificationHubId: HUB, connectionString: CS };
+
+describe("diff", () => {
+    const cases: {
+        name: string;
+        olds?: Partial<LinkOutputs>;
+        news?: Partial<LinkInputs>;
+        changes: boolean;
+        replaces: string[];
+    }[] = [
+        { name: "unchanged inputs", changes: false, replaces: [] },
+        { name: "ARM ids differing only in casing", news: { communicationServiceId: ACS.toUpperCase(), notificationHubId: HUB.toLowerCase() }, changes: false, replaces: [] },
+        { name: "linked hub reported in other casing", olds: { linkedHubId: HUB.toUpperCase() }, changes: false, replaces: [] },
+        { name: "default endpoint spelled out", news: { armEndpoint: "https://management.azure.com/" }, changes: false, replaces: [] },
+        { name: "another hub", news: { notificationHubId: OTHER_HUB }, changes: true, replaces: [] },
+        { name: "a rotated key", news: { connectionString: ROTATED }, changes: true, replaces: [] },
+        { name: "link removed outside Pulumi", olds: { linkedHubId: "" }, changes: true, replaces: [] },
+        { name: "link pointed at another hub outside Pulumi", olds: { linkedHubId: OTHER_HUB }, changes: true, replaces: [] },
+        { name: "state without a hash (imported)", olds: { connectionStringHash: "" }, changes: true, replaces: [] },
+        { name: "another ARM endpoint", news: { armEndpoint: "https://management.usgovcloudapi.net" }, changes: true, replaces: [] },
+        { name: "another ACS resource", news: { communicationServiceId: OTHER_ACS }, changes: true, replaces: ["communicationServiceId"] },
+        { name: "ACS id unknown during preview", news: { communicationServiceId: UNKNOWN }, changes: true, replaces: ["communicationServiceId"] },
+        { name: "hub id unknown during preview", news: { notificationHubId: UNKNOWN }, changes: true, replaces: [] },
+        { name: "connection string unknown during preview", news: { connectionString: UNKNOWN }, changes: true, replaces: [] },
+    ];
+
+    for (const c of cases) {
+        it(`${c.changes ? (c.replaces.length ? "replaces" : "updates") : "keeps"} on ${c.name}`, () => {
+            const result = diffLink({ ...olds, ...c.olds }, { ...news, ...c.news });
+
+            assert.deepEqual(result, { changes: c.changes, replaces: c.replaces, deleteBeforeReplace: false });
+        });
+    }
+
+    it("compares a secret-wrapped connection string by its value", () => {
+        const wrapped = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: CS };
+
+        const result = diffLink(olds, { ...news, connectionString: wrapped as unknown as string });
+
+        assert.equal(result.changes, false);
+    });
+});
+
+describe("check", () => {
+    it("accepts valid inputs", () => {
+        assert.deepEqual(checkLink({ ...news, armEndpoint: "https://management.chinacloudapi.cn" }), []);
+    });
+
+    it("reports every invalid input, naming the property", () => {
+        const failures = checkLink({
+            communicationServiceId: "/subscriptions/not-a-guid/resourceGroups/rg/providers/Microsoft.Communication/communicationServices/a",
+            notificationHubId: "/subscriptions/x/resourceGroups/rg/providers/Microsoft.NotificationHubs/namespaces/ns",
+            connectionString: "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKey=only-a-key-here",
+            armEndpoint: "http://management.azure.com",
+        });
+
+        assert.deepEqual(
+            failures.map((f) => f.property),
+            ["communicationServiceId", "notificationHubId", "connectionString", "armEndpoint"],
+        );
+        assert.match(failures[0].reason, /not-a-guid.*not a subscription id/);
+        assert.match(failures[1].reason, /not the ARM id of a notification hub/);
+        assert.match(failures[2].reason, /lacks SharedAccessKeyName/);
+        assert.ok(!failures[2].reason.includes("only-a-key-here"));
+        assert.match(failures[3].reason, /must be an https origin/);
+    });
+
+    it("reports a hub in another subscription than the ACS resource", () => {
+        const otherSub = "99999999-8888-7777-6666-555555555555";
+
+        const failures = checkLink({ ...news, notificationHubId: HUB.replace(SUB, otherSub) });
+
+        assert.equal(failures.length, 1);
+        assert.equal(failures[0].property, "notificationHubId");
+        assert.match(failures[0].reason, new RegExp(`subscription ${otherSub}, but it must be in the subscription of the Communication Services resource \\(${SUB}\\)`));
+    });
+
+    it("compares subscriptions case-insensitively", () => {
+        assert.deepEqual(checkLink({ ...news, notificationHubId: HUB.replace(SUB, SUB.toUpperCase()) }), []);
+    });
+
+    it("skips values unknown during preview", () => {
+        const unknown = { communicationServiceId: UNKNOWN, notificationHubId: UNKNOWN, connectionString: UNKNOWN, armEndpoint: UNKNOWN };
+
+        assert.deepEqual(checkLink(unknown), []);
+    });
+});
+
+describe("parseCommunicationServiceId", () => {
+    it("splits subscription, resource group and name", () => {
+        assert.deepEqual(parseCommunicationServiceId(ACS), {
+            subscriptionId: SUB,
+            resourceGroupName: "rg-push",
+            name: "acs-push",
+        });
+    });
+
+    it("accepts any casing and a trailing slash", () => {
+        assert.equal(parseCommunicationServiceId(ACS.toLowerCase() + "/").name, "acs-push");
+    });
+
+    const malformed: [string, string, RegExp][] = [
+        ["an empty id", "", /is not the ARM id of a Communication Services resource/],
+        ["a resource group id", `/subscriptions/${SUB}/resourceGroups/rg-push`, /expected \/subscriptions\/<subscription-id>/],
+        ["a hub id", HUB, /is not the ARM id of a Communication Services resource/],
+        ["a child resource id", `${ACS}/something/else`, /is not the ARM id/],
+        ["a non-GUID subscription", ACS.replace(SUB, "my-sub"), /"my-sub", which is not a subscription id/],
+    ];
+    for (const [name, id, message] of malformed) {
+        it(`rejects ${name}`, () => {
+            assert.throws(() => parseCommunicationServiceId(id), message);
+        });
+    }
+});
+
+describe("ARM endpoint", () => {
+    const valid: [string | undefined, string][] = [
+        [undefined, "https://management.azure.com"],
+        ["", "https://management.azure.com"],
+        ["https://management.azure.com/", "https://management.azure.com"],
+        ["https://management.usgovcloudapi.net", "https://management.usgovcloudapi.net"],
+        ["https://127.0.0.1:8443", "https://127.0.0.1:8443"],
+    ];
+    for (const [input, expected] of valid) {
+        it(`normalizes ${JSON.stringify(input)} to ${expected}`, () => {
+            assert.equal(normalizeArmEndpoint(input), expected);
+        });
+    }
+
+    for (const bad of ["management.azure.com", "http://management.azure.com", "https://management.azure.com/subscriptions"]) {
+        it(`rejects ${bad}`, () => {
+            assert.throws(() => normalizeArmEndpoint(bad), /armEndpoint/);
+        });
+    }
+
+    const authorities: [string, string | undefined][] = [
+        ["https://management.azure.com", undefined],
+        ["https://management.usgovcloudapi.net", "https://login.microsoftonline.us"],
+        ["https://management.chinacloudapi.cn", "https://login.chinacloudapi.cn"],
+    ];
+    for (const [endpoint, authority] of authorities) {
+        it(`signs in to ${authority ?? "the public cloud"} for ${endpoint}`, () => {
+            assert.equal(authorityHostFor(endpoint), authority);
+        });
+    }
+});
+
+describe("helpers", () => {
+    it("compares ARM ids case-insensitively", () => {
+        assert.equal(sameArmId(HUB, HUB.toUpperCase()), true);
+        assert.equal(sameArmId(HUB, OTHER_HUB), false);
+        assert.equal(sameArmId(undefined, HUB), false);
+    });
+
+    it("hashes the connection string with SHA-256", () => {
+        assert.equal(
+            hashConnectionString("abc"),
+            "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+        );
+        assert.notEqual(hashConnectionString(CS), hashConnectionString(ROTATED));
+    });
+
+    it("accepts a complete connection string", () => {
+        assert.equal(connectionStringProblem(CS), undefined);
+        assert.match(String(connectionStringProblem("")), /connectionString is empty/);
+    });
+
+    const leaks: [string, string][] = [
+        ["the connection string itself", `bad request: ${CS}`],
+        ["the key alone", `key ${KEY} rejected`],
+        ["an echoed JSON body", JSON.stringify({ resourceId: HUB, connectionString: "Endpoint=sb://x/;SharedAccessKey=zzz" })],
+        ["another SharedAccessKey", "SharedAccessKey=unrelatedKeyValue123;"],
+    ];
+    for (const [name, text] of leaks) {
+        it(`scrubs ${name}`, () => {
+            const out = scrub(text, CS);
+
+            assert.ok(!out.includes(KEY));
+            assert.ok(!out.includes(CS));
+            assert.ok(!/SharedAccessKey=(?!\*\*\*)/.test(out), out);
+            assert.ok(out.includes("***"));
+        });
+    }
+});
