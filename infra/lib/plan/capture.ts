@@ -74,6 +74,8 @@ export async function installCapture(options: CaptureOptions): Promise<Capture> 
     const original = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, cb) => {
         const raw = req.getObject()?.toJavaScript() ?? {};
+        // A dynamic resource carries its provider as serialized source code: noise in a plan.
+        if (typeof raw.__provider === "string") raw.__provider = `<serialized provider, ${raw.__provider.length} characters>`;
         const deps = new Set(req.getDependenciesList());
         req.getPropertydependenciesMap().forEach((value) => value.getUrnsList().forEach((u) => deps.add(u)));
         const provider = req.getProvider();
