@@ -31,9 +31,14 @@ export function sourceHash(files: readonly SourceFile[]): string {
     return hash.digest("hex");
 }
 
-/** Whether a path relative to the project folder lies in an excluded folder (at any depth). */
+/** Machine-local files (git-ignored): they differ between machines and never ship. */
+export const EXCLUDED_FILES: readonly RegExp[] = [/^local\.settings\.json$/, /\.user$/];
+
+/** Whether a path relative to the project folder is build output, editor state or a machine-local file. */
 export function isExcluded(relativePath: string): boolean {
-    return relativePath.split("/").some((segment) => EXCLUDED_DIRS.includes(segment));
+    const segments = relativePath.split("/");
+    const file = segments[segments.length - 1];
+    return segments.some((segment) => EXCLUDED_DIRS.includes(segment)) || EXCLUDED_FILES.some((re) => re.test(file));
 }
 
 /** Reads every file under `dir` except build output, with paths relative to `dir`. */

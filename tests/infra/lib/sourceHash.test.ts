@@ -40,6 +40,9 @@ describe("readSourceFiles", () => {
         ["Notifications/obj/x.cs", true],
         ["Notifications/RecipientTag.cs", false],
         ["binder/Thing.cs", false],
+        ["local.settings.json", true],
+        ["AcsPush.Functions.csproj.user", true],
+        ["host.json", false],
     ];
     for (const [p, excluded] of cases) {
         it(`${excluded ? "skips" : "keeps"} ${p}`, () => assert.equal(isExcluded(p), excluded));
