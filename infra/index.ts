@@ -1,15 +1,18 @@
 // One stack = one environment of the ACS push topology:
-// config -> resource group -> ACS + Notification Hubs -> function hosting -> ACS events -> hub link -> outputs.
+// config -> resource group -> ACS + Notification Hubs -> function hosting -> function code -> ACS events -> hub link -> outputs.
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
 import * as web from "@pulumi/azure-native/web";
 import * as pulumi from "@pulumi/pulumi";
+import * as path from "node:path";
 import { AcsEvents } from "./components/acsEvents";
 import { Communication } from "./components/communication";
+import { FunctionCode } from "./components/functionCode";
 import { FunctionHosting } from "./components/functionHosting";
 import { NotificationHubs } from "./components/notificationHubs";
 import { config } from "./config";
 import { after } from "./lib/outputs";
+import { findUp, hashSourceDir } from "./lib/sourceHash";
 import { webhookUrl as composeWebhookUrl } from "./lib/urls";
 import { NotificationHubLink } from "./providers/notificationHubLink";
 
@@ -90,17 +93,30 @@ const functionResourceGroupName = resourceGroupName;
 const deploymentContainerUrl = functions.deploymentContainerUrl;
 const storageAccountName = functions.storageAccountName;
 
-// Event Grid validates a webhook when the subscription is created, so the function-key lookup and the
-// subscriptions wait for everything listed here: whatever makes /api/events answer belongs in this list.
-const webhookReady: pulumi.Resource[] = [functions.app, ...functions.accessGrants];
+// The function-key lookup and the code deployment need the app and its storage access.
+const appReady: pulumi.Resource[] = [functions.app, ...functions.accessGrants];
 
 const hostKeys = web.listWebAppHostKeysOutput(
     { resourceGroupName: functionResourceGroupName, name: functionAppName },
-    { dependsOn: webhookReady },
+    { dependsOn: appReady },
 );
 const webhookUrl = pulumi.secret(
     pulumi.all([functions.hostName, hostKeys]).apply(([host, keys]) => composeWebhookUrl(host, keys?.functionKeys?.default)),
 );
+
+// Build and deploy the function code (again only when functions-app/ changes), then wait until the webhook
+// answers Event Grid's validation handshake.
+const functionCode = new FunctionCode("function-code", {
+    resourceGroupName: functionResourceGroupName,
+    functionAppName,
+    functionAppId: functions.app.id,
+    webhookUrl,
+    sourceHash: hashSourceDir(path.join(findUp(__dirname, "Pulumi.yaml"), "functions-app")),
+    deployAfter: appReady,
+});
+
+// Event Grid validates a webhook when the subscription is created: the subscriptions wait for the code to answer.
+const webhookReady: pulumi.Resource[] = [functionCode.ready];
 
 const events = new AcsEvents("acs-events", {
     resourceGroupName,

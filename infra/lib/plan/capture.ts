@@ -1,0 +1,105 @@
+import * as pulumi from "@pulumi/pulumi";
+import { maskInputs } from "./mask";
+import { PlanResource } from "./model";
+
+/** A call a program made to a provider function (an invoke), with its masked arguments. */
+export interface CapturedInvoke {
+    token: string;
+    args: unknown;
+}
+
+export interface Capture {
+    resources: PlanResource[];
+    invokes: CapturedInvoke[];
+}
+
+export interface CaptureOptions {
+    project: string;
+    stack: string;
+    config?: Record<string, string>;
+    secretKeys?: string[];
+    /** Values to mask wherever they appear, secret flag or not (the dummy secrets). */
+    knownSecrets?: string[];
+    /** Mock outputs for a new resource, merged over its inputs. */
+    outputs?: (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown>;
+    /** Mock results of invokes. */
+    call?: (args: pulumi.runtime.MockCallArgs) => Record<string, unknown>;
+}
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getProvider(): string;
+    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
+}
+
+/**
+ * Installs Pulumi mocks that record every registered resource with its parent and dependencies.
+ *
+ * The mocks' `newResource` hook sees neither dependencies nor secret flags, so this wraps the mock
+ * monitor's `registerResource`, where the request still carries `dependencies` (explicit dependsOn,
+ * expanded to the resources inside components), `propertyDependencies` (where each input came from)
+ * and the serialized inputs with their secret markers.
+ */
+export async function installCapture(options: CaptureOptions): Promise<Capture> {
+    const capture: Capture = { resources: [], invokes: [] };
+    const known = options.knownSecrets ?? [];
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => {
+                const outputs = options.outputs?.(args) ?? {};
+                const id = typeof outputs.id === "string" ? outputs.id : `${args.name}-id`;
+                return { id, state: { ...args.inputs, ...outputs } };
+            },
+            call: (args) => {
+                capture.invokes.push({ token: args.token, args: maskInputs(args.inputs, known) });
+                return options.call?.(args) ?? {};
+            },
+        },
+        options.project,
+        options.stack,
+        true,
+    );
+    pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
+
+    // The settings module is internal to the SDK; it is the only place the mock monitor is reachable.
+    const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): Record<string, unknown> };
+    const monitor = settings.getMonitor() as {
+        registerResource(req: RegisterRequest, cb: (err: unknown, resp?: { getUrn(): string }) => void): void;
+    };
+    const original = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, cb) => {
+        const raw = req.getObject()?.toJavaScript() ?? {};
+        // A dynamic resource carries its provider as serialized source code: noise in a plan.
+        if (typeof raw.__provider === "string") raw.__provider = `<serialized provider, ${raw.__provider.length} characters>`;
+        const deps = new Set(req.getDependenciesList());
+        req.getPropertydependenciesMap().forEach((value) => value.getUrnsList().forEach((u) => deps.add(u)));
+        const provider = req.getProvider();
+        if (provider) deps.add(provider.split("::").slice(0, -1).join("::"));
+        original(req, (err, resp) => {
+            if (!err && resp) {
+                capture.resources.push({
+                    urn: resp.getUrn(),
+                    type: req.getType(),
+                    name: req.getName(),
+                    parent: req.getParent() || null,
+                    custom: req.getCustom(),
+                    inputs: maskInputs(raw, known) as Record<string, unknown>,
+                    dependsOn: [...deps].sort(),
+                });
+            }
+            cb(err, resp);
+        });
+    };
+    return capture;
+}
+
+/** Resolves once every resource registration the program started has completed. */
+export async function settle(): Promise<void> {
+    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+    await settings.waitForRPCs();
+}

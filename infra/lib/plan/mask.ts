@@ -1,0 +1,60 @@
+import { SECRET_MASK, UNKNOWN_MASK } from "./model";
+
+// Signatures of the Pulumi wire format (see @pulumi/pulumi/runtime/rpc.js).
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
+const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
+const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/**
+ * Turns serialized resource inputs into plain JSON for a plan: secrets become `[secret]`, unknowns
+ * `[unknown]`, resource references their URN, and any string containing one of `knownSecrets` is masked
+ * too (a value derived from a secret that lost its secret flag). Object keys come out sorted.
+ */
+export function maskInputs(value: unknown, knownSecrets: readonly string[] = []): unknown {
+    const secrets = knownSecrets.filter((s) => s.length >= 4);
+    const walk = (v: unknown): unknown => {
+        if (v === UNKNOWN) return UNKNOWN_MASK;
+        if (typeof v === "string") return secrets.some((s) => v.includes(s)) ? SECRET_MASK : v;
+        if (v === null || typeof v !== "object") return v;
+        if (Array.isArray(v)) return v.map(walk);
+        const obj = v as Record<string, unknown>;
+        switch (obj[SIG_KEY]) {
+            case SECRET_SIG:
+                return SECRET_MASK;
+            case RESOURCE_SIG:
+                return `<resource ${String(obj.urn)}>`;
+            case OUTPUT_SIG:
+                if (obj.secret) return SECRET_MASK;
+                return "value" in obj ? walk(obj.value) : UNKNOWN_MASK;
+            case ASSET_SIG:
+                return `<asset ${String(obj.path ?? obj.uri ?? "text")}>`;
+            case ARCHIVE_SIG:
+                return `<archive ${String(obj.path ?? obj.uri ?? "assets")}>`;
+        }
+        const out: Record<string, unknown> = {};
+        for (const key of Object.keys(obj).sort()) out[key] = walk(obj[key]);
+        return out;
+    };
+    return walk(value);
+}
+
+/** Leaf values by dotted path (`a.b[0].c`); empty objects and arrays count as leaves. */
+export function flatten(value: unknown, prefix = ""): [string, unknown][] {
+    if (value === null || typeof value !== "object") return [[prefix, value]];
+    const entries: [string, unknown][] = [];
+    if (Array.isArray(value)) {
+        if (value.length === 0) return [[prefix, []]];
+        value.forEach((item, i) => entries.push(...flatten(item, `${prefix}[${i}]`)));
+        return entries;
+    }
+    const keys = Object.keys(value).sort();
+    if (keys.length === 0) return [[prefix, {}]];
+    for (const key of keys) {
+        entries.push(...flatten((value as Record<string, unknown>)[key], prefix ? `${prefix}.${key}` : key));
+    }
+    return entries;
+}

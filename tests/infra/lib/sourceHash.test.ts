@@ -1,0 +1,91 @@
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { findUp, hashSourceDir, isExcluded, readSourceFiles, sourceHash } from "../../../infra/lib/sourceHash";
+
+describe("sourceHash", () => {
+    const base = [
+        { path: "Program.cs", content: "class P {}" },
+        { path: "EventGrid/Webhook.cs", content: "class W {}" },
+    ];
+
+    it("does not depend on the order files are read in", () => {
+        assert.equal(sourceHash(base), sourceHash([...base].reverse()));
+    });
+
+    const changes: [string, { path: string; content: string }[]][] = [
+        ["a changed byte", [base[0], { path: "EventGrid/Webhook.cs", content: "class X {}" }]],
+        ["a renamed file", [base[0], { path: "EventGrid/Webhook2.cs", content: "class W {}" }]],
+        ["an added file", [...base, { path: "host.json", content: "{}" }]],
+        ["a removed file", [base[0]]],
+        ["bytes moved between files", [{ path: "Program.cs", content: "class P {}class W {}" }, { path: "EventGrid/Webhook.cs", content: "" }]],
+    ];
+    for (const [label, files] of changes) {
+        it(`changes with ${label}`, () => assert.notEqual(sourceHash(files), sourceHash(base)));
+    }
+
+    it("is a hex SHA-256", () => assert.match(sourceHash(base), /^[0-9a-f]{64}$/));
+
+    it("rejects a path given twice", () => {
+        assert.throws(() => sourceHash([base[0], base[0]]), /"Program.cs" appears twice/);
+    });
+});
+
+describe("readSourceFiles", () => {
+    const cases: [string, boolean][] = [
+        ["bin/Release/net10.0/app.dll", true],
+        ["obj/project.assets.json", true],
+        ["Notifications/obj/x.cs", true],
+        ["Notifications/RecipientTag.cs", false],
+        ["binder/Thing.cs", false],
+        ["local.settings.json", true],
+        ["AcsPush.Functions.csproj.user", true],
+        ["host.json", false],
+    ];
+    for (const [p, excluded] of cases) {
+        it(`${excluded ? "skips" : "keeps"} ${p}`, () => assert.equal(isExcluded(p), excluded));
+    }
+
+    it("ignores build output when hashing a folder", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "srchash-"));
+        try {
+            fs.mkdirSync(path.join(dir, "EventGrid"));
+            fs.writeFileSync(path.join(dir, "Program.cs"), "class P {}");
+            fs.writeFileSync(path.join(dir, "EventGrid", "Webhook.cs"), "class W {}");
+            const before = hashSourceDir(dir);
+            assert.deepEqual(readSourceFiles(dir).map((f) => f.path).sort(), ["EventGrid/Webhook.cs", "Program.cs"]);
+
+            fs.mkdirSync(path.join(dir, "bin", "Release"), { recursive: true });
+            fs.writeFileSync(path.join(dir, "bin", "Release", "app.dll"), "binary");
+            fs.mkdirSync(path.join(dir, "obj"));
+            fs.writeFileSync(path.join(dir, "obj", "cache"), "x");
+            assert.equal(hashSourceDir(dir), before);
+
+            fs.writeFileSync(path.join(dir, "Program.cs"), "class P { }");
+            assert.notEqual(hashSourceDir(dir), before);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
+
+describe("findUp", () => {
+    it("finds the nearest folder holding the marker", () => {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "findup-"));
+        try {
+            fs.writeFileSync(path.join(root, "Pulumi.yaml"), "name: x\n");
+            const deep = path.join(root, "build", "infra", "components");
+            fs.mkdirSync(deep, { recursive: true });
+            assert.equal(findUp(deep, "Pulumi.yaml"), root);
+            assert.equal(findUp(root, "Pulumi.yaml"), root);
+        } finally {
+            fs.rmSync(root, { recursive: true, force: true });
+        }
+    });
+
+    it("names the marker when there is none", () => {
+        assert.throws(() => findUp(os.tmpdir(), "No-Such-Marker.yaml"), /No No-Such-Marker\.yaml in .* or any folder above it/);
+    });
+});
