@@ -2,7 +2,6 @@
 // config -> resource group -> ACS + Notification Hubs -> function hosting -> function code -> ACS events -> hub link -> outputs.
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
-import * as web from "@pulumi/azure-native/web";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import { AcsEvents } from "./components/acsEvents";
@@ -13,7 +12,6 @@ import { NotificationHubs } from "./components/notificationHubs";
 import { config } from "./config";
 import { after } from "./lib/outputs";
 import { findUp, hashSourceDir } from "./lib/sourceHash";
-import { webhookUrl as composeWebhookUrl } from "./lib/urls";
 import { NotificationHubLink } from "./providers/notificationHubLink";
 
 const names = config.names;
@@ -93,27 +91,20 @@ const functionResourceGroupName = resourceGroupName;
 const deploymentContainerUrl = functions.deploymentContainerUrl;
 const storageAccountName = functions.storageAccountName;
 
-// The function-key lookup and the code deployment need the app and its storage access.
+// The code deployment needs the app and its storage access (the app writes its own package).
 const appReady: pulumi.Resource[] = [functions.app, ...functions.accessGrants];
 
-const hostKeys = web.listWebAppHostKeysOutput(
-    { resourceGroupName: functionResourceGroupName, name: functionAppName },
-    { dependsOn: appReady },
-);
-const webhookUrl = pulumi.secret(
-    pulumi.all([functions.hostName, hostKeys]).apply(([host, keys]) => composeWebhookUrl(host, keys?.functionKeys?.default)),
-);
-
-// Build and deploy the function code (again only when functions-app/ changes), then wait until the webhook
-// answers Event Grid's validation handshake.
+// Build and deploy the function code (again only when functions-app/ changes), read the function key, then
+// wait until the webhook answers Event Grid's validation handshake.
 const functionCode = new FunctionCode("function-code", {
     resourceGroupName: functionResourceGroupName,
     functionAppName,
     functionAppId: functions.app.id,
-    webhookUrl,
+    hostName: functions.hostName,
     sourceHash: hashSourceDir(path.join(findUp(__dirname, "Pulumi.yaml"), "functions-app")),
     deployAfter: appReady,
 });
+const webhookUrl = functionCode.webhookUrl;
 
 // Event Grid validates a webhook when the subscription is created: the subscriptions wait for the code to answer.
 const webhookReady: pulumi.Resource[] = [functionCode.ready];

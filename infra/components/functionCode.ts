@@ -1,5 +1,7 @@
+import * as web from "@pulumi/azure-native/web";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
+import { webhookUrl as composeWebhookUrl } from "../lib/urls";
 
 export interface FunctionCodeArgs {
     /** Resource group of the function app. */
@@ -8,8 +10,8 @@ export interface FunctionCodeArgs {
     functionAppName: pulumi.Input<string>;
     /** ARM id of the function app: a replaced app gets the package again even when the sources did not change. */
     functionAppId: pulumi.Input<string>;
-    /** Webhook URL including the function key (`https://<host>/api/events?code=<key>`); kept secret. */
-    webhookUrl: pulumi.Input<string>;
+    /** Host name of the function app (`<app>.azurewebsites.net`); the webhook is `https://<host>/api/events`. */
+    hostName: pulumi.Input<string>;
     /** SHA-256 of the function app's sources (`hashSourceDir`); a new value publishes and deploys again. */
     sourceHash: pulumi.Input<string>;
     /** Project folder, relative to the Pulumi project folder; default `functions-app`. */
@@ -81,6 +83,8 @@ export const READINESS_SCRIPT = [
 export class FunctionCode extends pulumi.ComponentResource {
     /** Succeeds once the webhook answers the handshake; Event Grid subscriptions depend on it. */
     public readonly ready: command.local.Command;
+    /** `https://<host>/api/events?code=<default function key>`, read after the deployment; secret. */
+    public readonly webhookUrl: pulumi.Output<string>;
     /** Path of the deployed package, relative to the Pulumi project folder. */
     public readonly packagePath: pulumi.Output<string>;
 
@@ -120,6 +124,18 @@ export class FunctionCode extends pulumi.ComponentResource {
             { parent: this, dependsOn: [publish, ...(args.deployAfter ?? [])] },
         );
 
+        // The host keys are read only once code is deployed: before its first package a Flex app's host may
+        // not have started, and then it has no keys to list.
+        const hostKeys = web.listWebAppHostKeysOutput(
+            { resourceGroupName: args.resourceGroupName, name: args.functionAppName },
+            { parent: this, dependsOn: [deploy] },
+        );
+        this.webhookUrl = pulumi.secret(
+            pulumi
+                .all([args.hostName, hostKeys])
+                .apply(([host, keys]) => composeWebhookUrl(host, keys?.functionKeys?.default)),
+        );
+
         this.ready = new command.local.Command(
             `${name}-ready`,
             {
@@ -127,7 +143,7 @@ export class FunctionCode extends pulumi.ComponentResource {
                 interpreter: ["/bin/sh", "-c"],
                 environment: {
                     OUT_DIR: outputDir,
-                    WEBHOOK_URL: pulumi.secret(args.webhookUrl),
+                    WEBHOOK_URL: this.webhookUrl,
                     WEBHOOK_READY_TIMEOUT_SECONDS: pulumi.output(args.readinessTimeoutSeconds ?? 600).apply(String),
                 },
                 triggers,
@@ -136,6 +152,6 @@ export class FunctionCode extends pulumi.ComponentResource {
         );
 
         this.packagePath = pulumi.interpolate`${outputDir}/package.zip`;
-        this.registerOutputs({ ready: this.ready, packagePath: this.packagePath });
+        this.registerOutputs({ ready: this.ready, webhookUrl: this.webhookUrl, packagePath: this.packagePath });
     }
 }

@@ -14,21 +14,26 @@ class Subscription extends pulumi.CustomResource {
     }
 }
 
-const WEBHOOK = "https://func-acs-push-dev.azurewebsites.net/api/events?code=function-key-value";
 
 describe("FunctionCode", () => {
     let capture: Capture;
     let byName: (name: string) => PlanResource;
+    let code: import("../../../infra/components/functionCode").FunctionCode;
 
     before(async () => {
-        capture = await installCapture({ project: "acs-push", stack: "dev" });
+        capture = await installCapture({
+            project: "acs-push",
+            stack: "dev",
+            call: (args) =>
+                args.token === "azure-native:web:listWebAppHostKeys" ? { functionKeys: { default: "function-key-value" } } : {},
+        });
         const { FunctionCode } = await import("../../../infra/components/functionCode");
         const storageRole = new Subscription("app-storage-role", {});
-        const code = new FunctionCode("code", {
+        code = new FunctionCode("code", {
             resourceGroupName: "rg-acs-push-dev",
             functionAppName: "func-acs-push-dev",
             functionAppId: "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Web/sites/func-acs-push-dev",
-            webhookUrl: WEBHOOK, // plain on purpose: the component must make it secret
+            hostName: "func-acs-push-dev.azurewebsites.net",
             sourceHash: "abc123",
             readinessTimeoutSeconds: 300,
             deployAfter: [storageRole],
@@ -101,6 +106,15 @@ describe("FunctionCode", () => {
         assert.equal(env.WEBHOOK_URL, SECRET_MASK);
         assert.equal(env.WEBHOOK_READY_TIMEOUT_SECONDS, "300");
         assert.ok(!JSON.stringify(capture.resources).includes("function-key-value"));
+    });
+
+    it("reads the function key only after the code is deployed, and keeps the webhook URL secret", async () => {
+        const lookup = capture.invokes.filter((c) => c.token === "azure-native:web:listWebAppHostKeys");
+        assert.equal(lookup.length, 1);
+        assert.deepEqual(lookup[0].args, { resourceGroupName: "rg-acs-push-dev", name: "func-acs-push-dev" });
+        assert.equal(await pulumi.isSecret(code.webhookUrl), true);
+        const url = await new Promise<string>((resolve) => code.webhookUrl.apply((u) => { resolve(u); return u; }));
+        assert.equal(url, "https://func-acs-push-dev.azurewebsites.net/api/events?code=function-key-value");
     });
 
     it("lets a subscription wait for the readiness step", () => {

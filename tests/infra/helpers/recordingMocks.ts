@@ -127,6 +127,23 @@ export class Recorder {
     readonly resources: RecordedResource[] = [];
     readonly calls: RecordedCall[] = [];
 
+    /** Whether `from` waits for `to`, directly or through other registrations (component children included). */
+    dependsOnTransitively(from: string, to: string): boolean {
+        const seen = new Set<string>();
+        const queue = [from];
+        while (queue.length > 0) {
+            const name = queue.shift()!;
+            for (const dep of this.resources.filter((r) => r.name === name).flatMap((r) => r.dependsOn)) {
+                if (dep === to) return true;
+                if (!seen.has(dep)) {
+                    seen.add(dep);
+                    queue.push(dep);
+                }
+            }
+        }
+        return false;
+    }
+
     ofType(type: string): RecordedResource[] {
         return this.resources.filter((r) => r.type === type);
     }

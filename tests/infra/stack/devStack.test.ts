@@ -304,10 +304,13 @@ describe("the dev stack", () => {
             });
         });
 
-        it("subscribes only after the function app, its storage access and the dead-letter grant exist", () => {
-            const deps = one(T.subscription, "chat").dependsOn;
-            for (const name of [one(T.app).name, one(T.role, "blob-owner").name, one(T.role, "dead-letter-writer").name]) {
-                assert.ok(deps.includes(name), `chat subscription should depend on ${name}`);
+        it("subscribes only once the webhook answered, after the app, its storage access and the dead-letter grant", () => {
+            const chat = one(T.subscription, "chat");
+            for (const name of ["function-code-ready", one(T.role, "dead-letter-writer").name]) {
+                assert.ok(chat.dependsOn.includes(name), `chat subscription should depend on ${name}`);
+            }
+            for (const name of ["function-code-deploy", one(T.app).name, one(T.role, "blob-owner").name]) {
+                assert.ok(stack.recorder.dependsOnTransitively(chat.name, name), `chat subscription should wait for ${name}`);
             }
         });
 
