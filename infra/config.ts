@@ -3,8 +3,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigurationError, PROJECT } from "./lib/problems";
 import { CONFIG_KEYS, Settings, validateSettings } from "./lib/settings";
+import { armEndpointFor } from "./lib/urls";
 
 export interface StackConfig extends Omit<Settings, "secrets"> {
+    /** Resource Manager endpoint of the cloud the azure-native provider deploys to (for the hub link). */
+    armEndpoint: string;
     secrets: {
         /** APNs .p8 key material as Notification Hubs expects it (PEM body). */
         apnsToken: pulumi.Output<string>;
@@ -21,12 +24,15 @@ function load(): StackConfig {
     const raw = Object.fromEntries(CONFIG_KEYS.map((k) => [k.key, cfg.get(k.key)]));
     const stack = pulumi.getStack();
     const result = validateSettings(raw, stack);
-    if (!result.ok) {
-        throw new ConfigurationError(stack, result.problems);
+    const arm = armEndpointFor(new pulumi.Config("azure-native").get("environment"));
+    const problems = [...(result.ok ? [] : result.problems), ...("problem" in arm ? [arm.problem] : [])];
+    if (!result.ok || "problem" in arm) {
+        throw new ConfigurationError(stack, problems);
     }
     const { secrets, ...settings } = result.settings;
     return {
         ...settings,
+        armEndpoint: arm.endpoint,
         secrets: {
             apnsToken: pulumi.secret(secrets.apnsToken),
             fcmPrivateKey: pulumi.secret(secrets.fcmPrivateKey),

@@ -138,6 +138,7 @@ const link = new NotificationHubLink(
         communicationServiceId: acs.serviceId,
         notificationHubId: hubs.callsHubId,
         connectionString: hubs.callsSendConnectionString,
+        armEndpoint: config.armEndpoint,
     },
     { dependsOn: [acs, hubs.callsSendRule] },
 );

@@ -37,6 +37,16 @@ export const APNS_ENDPOINTS: Readonly<Record<ApnsEnvironment, string>> = {
     sandbox: "https://api.development.push.apple.com:443/3/device",
 };
 
+/**
+ * Resource Manager endpoints of the clouds the azure-native provider knows (its `environment` config).
+ * The hub link calls ARM itself, so it must follow the provider into a sovereign cloud.
+ */
+export const ARM_ENDPOINTS: Readonly<Record<string, string>> = {
+    public: "https://management.azure.com",
+    usgovernment: "https://management.usgovcloudapi.net",
+    china: "https://management.chinacloudapi.cn",
+};
+
 /** Instance sizes a Flex Consumption app may use. */
 export const FLEX_INSTANCE_MEMORY_MB = [512, 2048, 4096] as const;
 

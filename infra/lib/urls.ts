@@ -1,3 +1,6 @@
+import { ARM_ENDPOINTS } from "./catalog";
+import { Problem, problem, shown } from "./problems";
+
 // Endpoint URLs the program composes. Provider outputs are preferred (they are right in sovereign clouds);
 // the public-cloud form is the fallback when an output is not available.
 
@@ -25,4 +28,23 @@ export function functionHostName(defaultHostName: string | undefined, appName: s
 export function webhookUrl(hostName: string, functionKey: string | undefined): string {
     const url = `https://${hostName}/api/events`;
     return functionKey ? `${url}?code=${encodeURIComponent(functionKey)}` : url;
+}
+
+/**
+ * The ARM endpoint for the azure-native provider's `environment` config (unset or blank = public cloud), or a
+ * problem naming `azure-native:environment` when the value is not a cloud the provider knows.
+ */
+export function armEndpointFor(environment: string | undefined): { endpoint: string } | { problem: Problem } {
+    const key = (environment ?? "").trim().toLowerCase();
+    const endpoint = ARM_ENDPOINTS[key === "" ? "public" : key];
+    if (endpoint !== undefined) {
+        return { endpoint };
+    }
+    return {
+        problem: problem(
+            "azure-native:environment",
+            `must be one of ${Object.keys(ARM_ENDPOINTS).join(", ")}, got ${shown(environment)}`,
+            "usgovernment",
+        ),
+    };
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { APNS_ENDPOINTS, BUILT_IN_ROLES, roleDefinitionId } from "../../../infra/lib/catalog";
-import { blobContainerUrl, functionHostName, tableServiceUri, webhookUrl } from "../../../infra/lib/urls";
+import { armEndpointFor, blobContainerUrl, functionHostName, tableServiceUri, webhookUrl } from "../../../infra/lib/urls";
 
 describe("endpoint URLs", () => {
     it("builds the deployment container URL from the provider's blob endpoint", () => {
@@ -34,5 +34,29 @@ describe("endpoint URLs", () => {
             roleDefinitionId("sub-1", BUILT_IN_ROLES.storageBlobDataOwner.id),
             "/subscriptions/sub-1/providers/Microsoft.Authorization/roleDefinitions/b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
         );
+    });
+});
+
+describe("ARM endpoint of the azure-native provider's cloud", () => {
+    const cases: [string | undefined, string][] = [
+        [undefined, "https://management.azure.com"],
+        ["", "https://management.azure.com"],
+        ["public", "https://management.azure.com"],
+        ["usgovernment", "https://management.usgovcloudapi.net"],
+        ["USGovernment", "https://management.usgovcloudapi.net"],
+        ["china", "https://management.chinacloudapi.cn"],
+    ];
+    for (const [environment, endpoint] of cases) {
+        it(`maps environment ${JSON.stringify(environment)} to ${endpoint}`, () => {
+            assert.deepEqual(armEndpointFor(environment), { endpoint });
+        });
+    }
+
+    it("names azure-native:environment and the valid clouds for an unknown cloud", () => {
+        const result = armEndpointFor("germany");
+        assert.ok("problem" in result);
+        assert.equal(result.problem.key, "azure-native:environment");
+        assert.match(result.problem.message, /public, usgovernment, china/);
+        assert.match(result.problem.message, /'germany'/);
     });
 });

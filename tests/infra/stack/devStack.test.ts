@@ -146,6 +146,7 @@ describe("the dev stack", () => {
             assert.equal(link.communicationServiceId, idOf(one(T.acs)));
             assert.equal(link.notificationHubId, idOf(one(T.hub, "calls")));
             assert.match(link.connectionString, /SharedAccessKeyName=acs-send;SharedAccessKey=key-of-com\.contoso\.chat\.voip-acs-send$/);
+            assert.equal(link.armEndpoint, "https://management.azure.com");
         });
 
         it("keeps the link's connection string secret", () => {

@@ -11,14 +11,16 @@ describe("a stack with a broken configuration", () => {
         config["acs-push:apnsTeamId"] = "team";
         config["acs-push:eventTimeToLiveMinutes"] = "2000";
         config["acs-push:apnsPrivateKey"] = "c2VjcmV0Ym9keQ==";
+        config["azure-native:environment"] = "mars";
         const recorder = await installRecordingMocks({ stack: "dev", config, secretKeys });
 
         await assert.rejects(import("../../../infra/index"), (error: Error) => {
             assert.equal(error.name, "ConfigurationError");
-            assert.match(error.message, /Stack 'dev' has 5 configuration problems; nothing was deployed/);
+            assert.match(error.message, /Stack 'dev' has 6 configuration problems; nothing was deployed/);
             for (const key of ["bundleId", "notificationHubsSku", "apnsTeamId", "eventTimeToLiveMinutes", "apnsPrivateKey"]) {
                 assert.match(error.message, new RegExp(`acs-push:${key}: .+ \\(valid example: .+\\)`), key);
             }
+            assert.match(error.message, /azure-native:environment: must be one of public, usgovernment, china/);
             assert.ok(!error.message.includes("c2VjcmV0Ym9keQ=="), "a secret value leaked into the error");
             return true;
         });
