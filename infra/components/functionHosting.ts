@@ -6,6 +6,7 @@ import * as web from "@pulumi/azure-native/web";
 import type * as types from "@pulumi/azure-native/types";
 import * as pulumi from "@pulumi/pulumi";
 import { BUILT_IN_ROLES, FUNCTION_RUNTIME, roleDefinitionId } from "../lib/catalog";
+import type { ResourceNames } from "../lib/naming";
 import { after } from "../lib/outputs";
 import { blobContainerUrl, functionHostName, tableServiceUri } from "../lib/urls";
 
@@ -14,16 +15,17 @@ export interface FunctionHostingArgs {
     location: string;
     /** Subscription that holds the role definitions (for role-assignment ids). */
     subscriptionId: pulumi.Input<string>;
-    names: {
-        storageAccount: string;
-        deploymentContainer: string;
-        deadLetterContainer: string;
-        idempotencyTable: string;
-        logAnalyticsWorkspace: string;
-        applicationInsights: string;
-        appServicePlan: string;
-        functionApp: string;
-    };
+    names: Pick<
+        ResourceNames,
+        | "storageAccount"
+        | "deploymentContainer"
+        | "deadLetterContainer"
+        | "idempotencyTable"
+        | "logAnalyticsWorkspace"
+        | "applicationInsights"
+        | "appServicePlan"
+        | "functionApp"
+    >;
     logRetentionDays: number;
     maximumInstanceCount: number;
     instanceMemoryMB: number;
