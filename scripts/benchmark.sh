@@ -35,7 +35,7 @@ step "Starting Azurite (Table service) on loopback"
 AZURITE_PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});')
 set -m
 npx azurite-table --tableHost 127.0.0.1 --tablePort "$AZURITE_PORT" --inMemoryPersistence \
-  --skipApiVersionCheck --disableProductStyleUrl --silent >"$LOG_DIR/azurite.log" 2>&1 &
+  --skipApiVersionCheck --disableProductStyleUrl --disableTelemetry --silent >"$LOG_DIR/azurite.log" 2>&1 &
 AZURITE_PID=$!
 set +m
 for _ in $(seq 1 100); do

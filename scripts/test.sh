@@ -46,7 +46,7 @@ INFRA_FAIL=$(grep -E '^# fail ' "$LOG_DIR/infra.tap" | awk '{print $3}' | tail -
 step "Starting Azurite (Table service) on loopback"
 AZURITE_PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});')
 npx azurite-table --tableHost 127.0.0.1 --tablePort "$AZURITE_PORT" --inMemoryPersistence \
-  --skipApiVersionCheck --disableProductStyleUrl --silent >"$LOG_DIR/azurite.log" 2>&1 &
+  --skipApiVersionCheck --disableProductStyleUrl --disableTelemetry --silent >"$LOG_DIR/azurite.log" 2>&1 &
 AZURITE_PID=$!
 for _ in $(seq 1 100); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$AZURITE_PORT") 2>/dev/null; then break; fi
