@@ -14,18 +14,16 @@ public sealed partial class PushDispatcher(
     IIdempotencyStore store,
     ILogger<PushDispatcher> logger)
 {
-    /// <summary>Sends <paramref name="push"/> to its recipient's tag in the <c>apple</c> and <c>fcmv1</c> formats.</summary>
+    /// <summary>Sends <paramref name="push"/> to its recipient's tag in the <c>apple</c> and <c>fcmv1</c> formats, concurrently.</summary>
     public async Task<DispatchResult> DispatchAsync(PushNotification push, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(push);
         var tag = RecipientTag.For(push.RecipientRawId);
-        var result = new DispatchResult();
-        foreach (var format in PushPayloadBuilder.Formats)
-        {
-            result = result.Add(await SendOnceAsync(push, tag, format, cancellationToken).ConfigureAwait(false));
-        }
-
-        return result;
+        // Each format has its own claim, so the two sends are independent and run side by side: an event
+        // costs one hub round trip of latency, not two.
+        var outcomes = await Task.WhenAll(
+            PushPayloadBuilder.Formats.Select(format => SendOnceAsync(push, tag, format, cancellationToken))).ConfigureAwait(false);
+        return outcomes.Aggregate(new DispatchResult(), (result, outcome) => result.Add(outcome));
     }
 
     private async Task<SendOutcome> SendOnceAsync(PushNotification push, string tag, NotificationFormat format, CancellationToken cancellationToken)
