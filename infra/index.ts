@@ -34,6 +34,7 @@ const acs = new Communication("acs", {
     resourceGroupName,
     serviceName: names.communicationService,
     dataLocation: config.dataLocation,
+    protect: config.protectCommunicationService,
     tags,
 });
 

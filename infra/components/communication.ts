@@ -7,6 +7,8 @@ export interface CommunicationArgs {
     serviceName: string;
     /** Geography of data at rest; ACS cannot move it later. */
     dataLocation: string;
+    /** Pulumi `protect`: no delete or replace (identities, chat data) until unprotected. */
+    protect: boolean;
     tags: Record<string, string>;
 }
 
@@ -31,7 +33,8 @@ export class Communication extends pulumi.ComponentResource {
                 tags: args.tags,
             },
             // dataLocation is immutable in ARM; a change must be a visible replacement, not a failed update.
-            { parent: this, replaceOnChanges: ["dataLocation"] },
+            // With `protect`, such a replacement (or a destroy) stops before anything is deleted.
+            { parent: this, replaceOnChanges: ["dataLocation"], protect: args.protect },
         );
 
         this.serviceId = this.service.id;

@@ -64,6 +64,7 @@ export class NotificationHubs extends pulumi.ComponentResource {
                 resourceGroupName: args.resourceGroupName,
                 namespaceName: args.namespaceName,
                 location: args.location,
+                namespaceType: "NotificationHub",
                 sku: { name: args.sku },
                 tags: args.tags,
             },

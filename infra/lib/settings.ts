@@ -97,6 +97,13 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
         example: "United States",
     },
     {
+        key: "protectCommunicationService",
+        type: "boolean",
+        description: "Protect the Communication Services resource: Pulumi refuses to delete or replace it (its identities and chat data) until unprotected.",
+        default: false,
+        example: "true",
+    },
+    {
         key: "notificationHubsSku",
         type: "string",
         description: "Notification Hubs namespace tier: Free, Basic or Standard.",
@@ -224,6 +231,8 @@ export interface Settings {
     /** Every tag the program puts on taggable resources. */
     tags: Record<string, string>;
     dataLocation: string;
+    /** Pulumi `protect` on the Communication Services resource. */
+    protectCommunicationService: boolean;
     notificationHubsSku: NotificationHubsSku;
     bundleId: string;
     apns: { teamId: string; keyId: string; environment: ApnsEnvironment; endpoint: string };
@@ -395,6 +404,7 @@ export function validateSettings(raw: RawConfig, stack: string): ValidationResul
 
     // Function hosting
     const includeMessageText = flag("includeMessageText");
+    const protectCommunicationService = flag("protectCommunicationService");
     const maximumInstanceCount = integer("functionMaximumInstanceCount", 1, 1000);
     const instanceMemoryMB = integer("functionInstanceMemoryMB", 512, 4096);
     if (Number.isInteger(instanceMemoryMB) && !(FLEX_INSTANCE_MEMORY_MB as readonly number[]).includes(instanceMemoryMB)) {
@@ -441,6 +451,7 @@ export function validateSettings(raw: RawConfig, stack: string): ValidationResul
             createResourceGroup: resourceGroupName === "",
             tags,
             dataLocation,
+            protectCommunicationService,
             notificationHubsSku: sku,
             bundleId,
             apns: { teamId, keyId, environment: apnsEnv, endpoint: APNS_ENDPOINTS[apnsEnv] },

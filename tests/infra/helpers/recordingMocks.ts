@@ -10,6 +10,8 @@ export interface RecordedResource {
     secretPaths: string[];
     /** Names of the resources this registration depends on (explicit dependsOn and input dependencies). */
     dependsOn: string[];
+    /** Whether the registration asked for Pulumi's `protect`. */
+    protect: boolean;
 }
 
 export interface RecordedCall {
@@ -173,13 +175,13 @@ export interface MockOptions {
 /** Installs recording mocks and the given configuration; call before importing the program. */
 export async function installRecordingMocks(options: MockOptions): Promise<Recorder> {
     const recorder = new Recorder();
-    const pending = new Map<string, { secretPaths: string[]; dependsOn: string[] }>();
+    const pending = new Map<string, { secretPaths: string[]; dependsOn: string[]; protect: boolean }>();
 
     pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
     await pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
-                const extra = pending.get(`${args.type}::${args.name}`) ?? { secretPaths: [], dependsOn: [] };
+                const extra = pending.get(`${args.type}::${args.name}`) ?? { secretPaths: [], dependsOn: [], protect: false };
                 const inputs = unwrapSecrets(args.inputs);
                 recorder.resources.push({ type: args.type, name: args.name, inputs, ...extra });
                 return outputsFor(args.type, args.name, inputs);
@@ -202,7 +204,7 @@ export async function installRecordingMocks(options: MockOptions): Promise<Recor
         const secretPaths: string[] = [];
         secretPathsOf(req.getObject()?.toJavaScript() ?? {}, "", secretPaths);
         const dependsOn = (req.getDependenciesList() as string[]).map(nameFromUrn);
-        pending.set(`${req.getType()}::${req.getName()}`, { secretPaths, dependsOn });
+        pending.set(`${req.getType()}::${req.getName()}`, { secretPaths, dependsOn, protect: Boolean(req.getProtect()) });
         return register(req, callback);
     };
     return recorder;

@@ -70,11 +70,16 @@ describe("the dev stack", () => {
             assert.equal(acs.dataLocation, "Europe");
             assert.match(acs.communicationServiceName, /^acs-acspush-dev-[0-9a-f]{6}$/);
         });
+
+        it("leaves the dev ACS resource unprotected, so the environment can be torn down", () => {
+            assert.equal(one(T.acs).protect, false);
+        });
     });
 
     describe("Notification Hubs", () => {
         it("creates the namespace with the configured SKU", () => {
             assert.deepEqual(one(T.namespace).inputs.sku, { name: "Free" });
+            assert.equal(one(T.namespace).inputs.namespaceType, "NotificationHub");
         });
 
         it("places both hubs in the namespace", () => {

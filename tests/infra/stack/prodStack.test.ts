@@ -11,6 +11,12 @@ describe("the prod stack", () => {
         stack = await evaluateStack("prod");
     });
 
+    it("keeps production chat data in Germany and protects the ACS resource from deletion and replacement", () => {
+        const acs = stack.recorder.one("azure-native:communication:CommunicationService");
+        assert.equal(acs.inputs.dataLocation, "Germany");
+        assert.equal(acs.protect, true);
+    });
+
     it("uses the Standard Notification Hubs tier", () => {
         assert.deepEqual(stack.recorder.one("azure-native:notificationhubs:Namespace").inputs.sku, { name: "Standard" });
     });
