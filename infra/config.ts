@@ -24,7 +24,8 @@ function load(): StackConfig {
     const raw = Object.fromEntries(CONFIG_KEYS.map((k) => [k.key, cfg.get(k.key)]));
     const stack = pulumi.getStack();
     const result = validateSettings(raw, stack);
-    const arm = armEndpointFor(new pulumi.Config("azure-native").get("environment"));
+    // The azure-native provider takes its cloud from its `environment` config, else from ARM_ENVIRONMENT.
+    const arm = armEndpointFor(new pulumi.Config("azure-native").get("environment") ?? process.env.ARM_ENVIRONMENT);
     const problems = [...(result.ok ? [] : result.problems), ...("problem" in arm ? [arm.problem] : [])];
     if (!result.ok || "problem" in arm) {
         throw new ConfigurationError(stack, problems);

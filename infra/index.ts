@@ -3,7 +3,6 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
-import * as path from "node:path";
 import { AcsEvents } from "./components/acsEvents";
 import { Communication } from "./components/communication";
 import { FunctionCode } from "./components/functionCode";
@@ -11,7 +10,7 @@ import { FunctionHosting } from "./components/functionHosting";
 import { NotificationHubs } from "./components/notificationHubs";
 import { config } from "./config";
 import { after } from "./lib/outputs";
-import { findUp, hashSourceDir } from "./lib/sourceHash";
+import { findUp, hashFunctionAppBuild } from "./lib/sourceHash";
 import { NotificationHubLink } from "./providers/notificationHubLink";
 
 const names = config.names;
@@ -102,7 +101,7 @@ const functionCode = new FunctionCode("function-code", {
     functionAppName,
     functionAppId: functions.app.id,
     hostName: functions.hostName,
-    sourceHash: hashSourceDir(path.join(findUp(__dirname, "Pulumi.yaml"), "functions-app")),
+    sourceHash: hashFunctionAppBuild(findUp(__dirname, "Pulumi.yaml"), "functions-app"),
     deployAfter: appReady,
 });
 const webhookUrl = functionCode.webhookUrl;

@@ -29,10 +29,8 @@ dotnet restore InfraStack.sln --nologo
 step "Compiling the Pulumi program and its tests"
 npx tsc -p tsconfig.json
 
-if [[ -x scripts/validate-workflows.sh ]]; then
-  step "Validating GitHub workflow files"
-  scripts/validate-workflows.sh
-fi
+step "Validating GitHub workflow files"
+bash scripts/validate-workflows.sh
 
 step "Pulumi program tests (mocked providers)"
 set +e

@@ -1,3 +1,5 @@
+import * as pulumi from "@pulumi/pulumi";
+
 /** One configuration problem: the key at fault, what is wrong with it, and a value that would be accepted. */
 export interface Problem {
     /** Fully qualified config key, e.g. `acs-push:bundleId`. */
@@ -20,8 +22,11 @@ export function formatProblem(p: Problem): string {
     return `${p.key}: ${p.message} (valid example: ${p.example})`;
 }
 
-/** Thrown before any resource is declared when the stack configuration breaks one or more rules. */
-export class ConfigurationError extends Error {
+/**
+ * Thrown before any resource is declared when the stack configuration breaks one or more rules. A RunError,
+ * so the CLI prints the message alone, without a stack trace.
+ */
+export class ConfigurationError extends pulumi.RunError {
     readonly problems: readonly Problem[];
 
     constructor(stack: string, problems: readonly Problem[]) {

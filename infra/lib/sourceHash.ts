@@ -57,6 +57,22 @@ export function readSourceFiles(dir: string): SourceFile[] {
     return files;
 }
 
+/** Files outside the function app folder that change its build: SDK pin, package versions, compiler settings. */
+export const SHARED_BUILD_FILES: readonly string[] = ["global.json", "Directory.Build.props", "Directory.Packages.props"];
+
+/**
+ * The hash of everything the function app's build reads: every source file under `<root>/<appDir>` (paths
+ * prefixed with `<appDir>/`) and the shared build files at the root that exist.
+ */
+export function hashFunctionAppBuild(root: string, appDir: string): string {
+    const files = readSourceFiles(path.join(root, appDir)).map((f) => ({ ...f, path: `${appDir}/${f.path}` }));
+    for (const name of SHARED_BUILD_FILES) {
+        const full = path.join(root, name);
+        if (fs.existsSync(full)) files.push({ path: name, content: fs.readFileSync(full) });
+    }
+    return sourceHash(files);
+}
+
 /** The hash of a folder's sources: `sourceHash(readSourceFiles(dir))`. */
 export function hashSourceDir(dir: string): string {
     return sourceHash(readSourceFiles(dir));

@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { findUp, hashSourceDir, isExcluded, readSourceFiles, sourceHash } from "../../../infra/lib/sourceHash";
+import { findUp, hashFunctionAppBuild, hashSourceDir, isExcluded, readSourceFiles, sourceHash } from "../../../infra/lib/sourceHash";
 
 describe("sourceHash", () => {
     const base = [
@@ -67,6 +67,31 @@ describe("readSourceFiles", () => {
             assert.notEqual(hashSourceDir(dir), before);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
+
+describe("hashFunctionAppBuild", () => {
+    it("changes when a shared build file at the root changes, not when an unrelated root file does", () => {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "buildhash-"));
+        try {
+            fs.mkdirSync(path.join(root, "functions-app"));
+            fs.writeFileSync(path.join(root, "functions-app", "Program.cs"), "class P {}");
+            fs.writeFileSync(path.join(root, "Directory.Packages.props"), '<PackageVersion Include="A" Version="1.0.0" />');
+            fs.writeFileSync(path.join(root, "README.md"), "docs");
+            const before = hashFunctionAppBuild(root, "functions-app");
+
+            fs.writeFileSync(path.join(root, "README.md"), "more docs");
+            assert.equal(hashFunctionAppBuild(root, "functions-app"), before);
+
+            fs.writeFileSync(path.join(root, "Directory.Packages.props"), '<PackageVersion Include="A" Version="1.0.1" />');
+            const bumped = hashFunctionAppBuild(root, "functions-app");
+            assert.notEqual(bumped, before);
+
+            fs.writeFileSync(path.join(root, "global.json"), '{"sdk":{"version":"10.0.100"}}');
+            assert.notEqual(hashFunctionAppBuild(root, "functions-app"), bumped);
+        } finally {
+            fs.rmSync(root, { recursive: true, force: true });
         }
     });
 });

@@ -324,7 +324,7 @@ describe("the dev stack", () => {
             assert.equal(stack.recorder.ofType(T.subscription).length, 1);
         });
 
-        it("reads the function key only after the app exists", () => {
+        it("reads the function key of the app it deploys", () => {
             const calls = stack.recorder.callsTo("azure-native:web:listWebAppHostKeys");
             assert.equal(calls.length, 1);
             assert.deepEqual(calls[0].inputs, { resourceGroupName: "rg-acspush-dev", name: one(T.app).inputs.name });
