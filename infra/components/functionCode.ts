@@ -12,6 +12,8 @@ export interface FunctionCodeArgs {
     functionAppId: pulumi.Input<string>;
     /** Host name of the function app (`<app>.azurewebsites.net`); the webhook is `https://<host>/api/events`. */
     hostName: pulumi.Input<string>;
+    /** Name of the HTTP function behind `/api/events` (its `[Function]` name); default `EventGridWebhook`. */
+    webhookFunctionName?: string;
     /** SHA-256 of the function app's sources (`hashSourceDir`); a new value publishes and deploys again. */
     sourceHash: pulumi.Input<string>;
     /** Project folder, relative to the Pulumi project folder; default `functions-app`. */
@@ -26,6 +28,9 @@ export interface FunctionCodeArgs {
      */
     deployAfter?: pulumi.Input<pulumi.Resource>[];
 }
+
+/** `[Function(nameof(EventGridWebhook))]` in functions-app/EventGrid/EventGridWebhook.cs. */
+export const WEBHOOK_FUNCTION_NAME = "EventGridWebhook";
 
 /** The publish step: a Release build of the function app, zipped with host.json at the root. */
 export const PUBLISH_SCRIPT = [
@@ -83,7 +88,7 @@ export const READINESS_SCRIPT = [
 export class FunctionCode extends pulumi.ComponentResource {
     /** Succeeds once the webhook answers the handshake; Event Grid subscriptions depend on it. */
     public readonly ready: command.local.Command;
-    /** `https://<host>/api/events?code=<default function key>`, read after the deployment; secret. */
+    /** `https://<host>/api/events?code=<the webhook function's default key>`, read after the deployment; secret. */
     public readonly webhookUrl: pulumi.Output<string>;
     /** Path of the deployed package, relative to the Pulumi project folder. */
     public readonly packagePath: pulumi.Output<string>;
@@ -124,16 +129,21 @@ export class FunctionCode extends pulumi.ComponentResource {
             { parent: this, dependsOn: [publish, ...(args.deployAfter ?? [])] },
         );
 
-        // The host keys are read only once code is deployed: before its first package a Flex app's host may
-        // not have started, and then it has no keys to list.
-        const hostKeys = web.listWebAppHostKeysOutput(
-            { resourceGroupName: args.resourceGroupName, name: args.functionAppName },
+        // The webhook function's own key, not a host key: a host key would also open the installations API
+        // to Event Grid, and rotating it for one caller would break the other. Read only once code is deployed:
+        // a function has keys only after the host has indexed it.
+        const functionKeys = web.listWebAppFunctionKeysOutput(
+            {
+                resourceGroupName: args.resourceGroupName,
+                name: args.functionAppName,
+                functionName: args.webhookFunctionName ?? WEBHOOK_FUNCTION_NAME,
+            },
             { parent: this, dependsOn: [deploy] },
         );
         this.webhookUrl = pulumi.secret(
             pulumi
-                .all([args.hostName, hostKeys])
-                .apply(([host, keys]) => composeWebhookUrl(host, keys?.functionKeys?.default)),
+                .all([args.hostName, functionKeys])
+                .apply(([host, keys]) => composeWebhookUrl(host, keys?.properties?.default)),
         );
 
         this.ready = new command.local.Command(

@@ -158,6 +158,13 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): Pick<WaitForWebhookOptio
     const url = env.WEBHOOK_URL;
     if (!url) throw new Error("WEBHOOK_URL is not set: pass the webhook URL (with its ?code=) in the environment.");
     if (redactUrl(url) === "[invalid URL]") throw new Error("WEBHOOK_URL is not a valid absolute URL.");
+    if (!new URL(url).searchParams.get("code")) {
+        // Without a key the function host answers 401 until the timeout: say what is wrong at once.
+        throw new Error(
+            "WEBHOOK_URL has no function key (?code=): the app returned no key for the webhook function. " +
+                "Check that the deployment succeeded and that the app lists the EventGridWebhook function.",
+        );
+    }
     const raw = env.WEBHOOK_READY_TIMEOUT_SECONDS;
     let timeoutMs = DEFAULT_TIMEOUT_MS;
     if (raw !== undefined && raw !== "") {

@@ -25,7 +25,7 @@ describe("FunctionCode", () => {
             project: "acs-push",
             stack: "dev",
             call: (args) =>
-                args.token === "azure-native:web:listWebAppHostKeys" ? { functionKeys: { default: "function-key-value" } } : {},
+                args.token === "azure-native:web:listWebAppFunctionKeys" ? { properties: { default: "function-key-value" } } : {},
         });
         const { FunctionCode } = await import("../../../infra/components/functionCode");
         const storageRole = new Subscription("app-storage-role", {});
@@ -109,9 +109,9 @@ describe("FunctionCode", () => {
     });
 
     it("reads the function key only after the code is deployed, and keeps the webhook URL secret", async () => {
-        const lookup = capture.invokes.filter((c) => c.token === "azure-native:web:listWebAppHostKeys");
+        const lookup = capture.invokes.filter((c) => c.token === "azure-native:web:listWebAppFunctionKeys");
         assert.equal(lookup.length, 1);
-        assert.deepEqual(lookup[0].args, { resourceGroupName: "rg-acs-push-dev", name: "func-acs-push-dev" });
+        assert.deepEqual(lookup[0].args, { resourceGroupName: "rg-acs-push-dev", name: "func-acs-push-dev", functionName: "EventGridWebhook" });
         assert.equal(await pulumi.isSecret(code.webhookUrl), true);
         const url = await new Promise<string>((resolve) => code.webhookUrl.apply((u) => { resolve(u); return u; }));
         assert.equal(url, "https://func-acs-push-dev.azurewebsites.net/api/events?code=function-key-value");

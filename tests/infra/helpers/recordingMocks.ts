@@ -118,8 +118,8 @@ function callResult(token: string, inputs: Record<string, any>): Record<string, 
                     `Endpoint=sb://${inputs.namespaceName}.servicebus.windows.net/;` +
                     `SharedAccessKeyName=${inputs.authorizationRuleName};SharedAccessKey=key-of-${inputs.notificationHubName}-${inputs.authorizationRuleName}`,
             };
-        case "azure-native:web:listWebAppHostKeys":
-            return { functionKeys: { default: FUNCTION_KEY }, masterKey: "master" };
+        case "azure-native:web:listWebAppFunctionKeys":
+            return { properties: { default: FUNCTION_KEY } };
         default:
             return {};
     }

@@ -324,10 +324,15 @@ describe("the dev stack", () => {
             assert.equal(stack.recorder.ofType(T.subscription).length, 1);
         });
 
-        it("reads the function key of the app it deploys", () => {
-            const calls = stack.recorder.callsTo("azure-native:web:listWebAppHostKeys");
+        it("reads the webhook function's own key of the app it deploys, never a host key", () => {
+            const calls = stack.recorder.callsTo("azure-native:web:listWebAppFunctionKeys");
             assert.equal(calls.length, 1);
-            assert.deepEqual(calls[0].inputs, { resourceGroupName: "rg-acspush-dev", name: one(T.app).inputs.name });
+            assert.deepEqual(calls[0].inputs, {
+                resourceGroupName: "rg-acspush-dev",
+                name: one(T.app).inputs.name,
+                functionName: "EventGridWebhook",
+            });
+            assert.equal(stack.recorder.callsTo("azure-native:web:listWebAppHostKeys").length, 0);
         });
     });
 

@@ -181,13 +181,15 @@ describe("redactUrl and optionsFromEnv", () => {
         assert.equal(optionsFromEnv({ WEBHOOK_URL: "https://a.example/api/events?code=k" }).timeoutMs, 600_000);
     });
     it("reads the timeout in seconds", () => {
-        assert.equal(optionsFromEnv({ WEBHOOK_URL: "https://a.example/x", WEBHOOK_READY_TIMEOUT_SECONDS: "90" }).timeoutMs, 90_000);
+        assert.equal(optionsFromEnv({ WEBHOOK_URL: "https://a.example/x?code=k", WEBHOOK_READY_TIMEOUT_SECONDS: "90" }).timeoutMs, 90_000);
     });
     const bad: [string, NodeJS.ProcessEnv, RegExp][] = [
         ["a missing URL", {}, /WEBHOOK_URL is not set/],
         ["a relative URL", { WEBHOOK_URL: "/api/events" }, /not a valid absolute URL/],
-        ["a zero timeout", { WEBHOOK_URL: "https://a.example/x", WEBHOOK_READY_TIMEOUT_SECONDS: "0" }, /positive number of seconds/],
-        ["a word as timeout", { WEBHOOK_URL: "https://a.example/x", WEBHOOK_READY_TIMEOUT_SECONDS: "ten" }, /got "ten"/],
+        ["a URL without a function key", { WEBHOOK_URL: "https://a.example/api/events" }, /has no function key \(\?code=\)/],
+        ["a URL with an empty function key", { WEBHOOK_URL: "https://a.example/api/events?code=" }, /has no function key/],
+        ["a zero timeout", { WEBHOOK_URL: "https://a.example/x?code=k", WEBHOOK_READY_TIMEOUT_SECONDS: "0" }, /positive number of seconds/],
+        ["a word as timeout", { WEBHOOK_URL: "https://a.example/x?code=k", WEBHOOK_READY_TIMEOUT_SECONDS: "ten" }, /got "ten"/],
     ];
     for (const [label, env, message] of bad) {
         it(`rejects ${label}`, () => assert.throws(() => optionsFromEnv(env), message));
