@@ -13,7 +13,10 @@
  * use them (`require` at call time) and keeps types-only imports at the top.
  */
 import type { TokenCredential } from "@azure/core-auth";
-import type { CommunicationServiceManagementClient } from "@azure/arm-communication";
+import type {
+    CommunicationServiceManagementClient,
+    CommunicationServiceManagementClientOptionalParams,
+} from "@azure/arm-communication";
 import type * as pulumi from "@pulumi/pulumi";
 
 /** The ARM api-version of every call; the GA version `@azure/arm-communication` 4.2.0 was generated from. */
@@ -22,8 +25,19 @@ export const DEFAULT_ARM_ENDPOINT = "https://management.azure.com";
 export const LINK_ACTION = "Microsoft.Communication/communicationServices/linkNotificationHub/action";
 export const READ_ACTION = "Microsoft.Communication/communicationServices/read";
 
-/** Bounded exponential backoff for 5xx/408 and network errors; 429 and 503 wait for `Retry-After`. */
-export const DEFAULT_RETRY_OPTIONS: ArmRetryOptions = { maxRetries: 5, retryDelayInMs: 1000, maxRetryDelayInMs: 30_000 };
+/** The longest `Retry-After` (on 429 or 503) the provider waits for; ARM asking for more fails the call at once. */
+export const DEFAULT_MAX_RETRY_AFTER_MS = 60_000;
+
+/**
+ * Bounded exponential backoff for 5xx/408 and network errors; 429 and 503 wait for `Retry-After`, up to
+ * `maxRetryAfterInMs`. At most 5 retries either way.
+ */
+export const DEFAULT_RETRY_OPTIONS: ArmRetryOptions = {
+    maxRetries: 5,
+    retryDelayInMs: 1000,
+    maxRetryDelayInMs: 30_000,
+    maxRetryAfterInMs: DEFAULT_MAX_RETRY_AFTER_MS,
+};
 
 // rpc.unknownValue of @pulumi/pulumi: the value a dynamic provider sees for an input not known during preview.
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -33,6 +47,11 @@ export interface ArmRetryOptions {
     maxRetries: number;
     retryDelayInMs: number;
     maxRetryDelayInMs: number;
+    /**
+     * The longest wait a `Retry-After` may ask for; a longer one fails the call without retrying.
+     * `DEFAULT_MAX_RETRY_AFTER_MS` when absent.
+     */
+    maxRetryAfterInMs?: number;
 }
 
 /** What a call to ARM needs besides the resource inputs. Production uses `defaultArmSession`. */
@@ -212,14 +231,70 @@ export function defaultArmSession(armEndpoint: string): ArmSession {
     };
 }
 
+type PipelinePolicy = NonNullable<CommunicationServiceManagementClientOptionalParams["additionalPolicies"]>[number]["policy"];
+
+/**
+ * How long a response asks to wait before the next attempt, read the way the SDK's throttling retry reads it:
+ * on 429 and 503 only, `retry-after-ms`, then `x-ms-retry-after-ms`, then `Retry-After` (seconds or an HTTP
+ * date). Undefined when the response asks nothing.
+ */
+export function retryAfterInMs(
+    status: number,
+    header: (name: string) => string | undefined,
+    now: number = Date.now(),
+): number | undefined {
+    if (status !== 429 && status !== 503) return undefined;
+    for (const [name, factor] of [["retry-after-ms", 1], ["x-ms-retry-after-ms", 1], ["retry-after", 1000]] as const) {
+        const value = header(name);
+        if (value && !Number.isNaN(Number(value))) return Number(value) * factor;
+    }
+    const date = Date.parse(header("retry-after") ?? "");
+    return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
+}
+
+/**
+ * The SDK's retry policy waits for any `Retry-After`, however long. This policy runs under it on every attempt
+ * (`perRetry`) and, when ARM asks for more than `maxMs`, fails the call at once with an error that is not a
+ * RestError, which the retry policy passes on without retrying. The error carries ARM's status, code, message
+ * and correlation id, nothing of the request.
+ */
+export function retryAfterLimitPolicy(maxMs: number): PipelinePolicy {
+    return {
+        name: "notificationHubLinkRetryAfterLimit",
+        async sendRequest(request, next) {
+            const response = await next(request);
+            const asked = retryAfterInMs(response.status, (name) => response.headers.get(name));
+            if (asked === undefined || !(asked > maxMs)) return response;
+            let armError: { code?: unknown; message?: unknown } = {};
+            try {
+                armError = JSON.parse(response.bodyAsText ?? "").error ?? {};
+            } catch {
+                // Not an ARM error body; status and wait still say what happened.
+            }
+            throw Object.assign(new Error(typeof armError.message === "string" ? armError.message : ""), {
+                name: "RetryAfterTooLongError",
+                statusCode: response.status,
+                code: typeof armError.code === "string" ? armError.code : undefined,
+                correlationRequestId: response.headers.get("x-ms-correlation-request-id"),
+                retryAfterInMs: asked,
+                maxRetryAfterInMs: maxMs,
+            });
+        },
+    };
+}
+
 function armClient(session: ArmSession, armEndpoint: string, subscriptionId: string): CommunicationServiceManagementClient {
     const sdk = require("@azure/arm-communication") as typeof import("@azure/arm-communication");
+    const { maxRetryAfterInMs, ...retryOptions } = session.retryOptions;
     return new sdk.CommunicationServiceManagementClient(session.credential, subscriptionId, {
         endpoint: armEndpoint,
         credentialScopes: [`${armEndpoint}/.default`],
         apiVersion: LINK_API_VERSION,
-        retryOptions: session.retryOptions,
+        retryOptions,
         tlsOptions: session.tlsOptions,
+        additionalPolicies: [
+            { policy: retryAfterLimitPolicy(maxRetryAfterInMs ?? DEFAULT_MAX_RETRY_AFTER_MS), position: "perRetry" },
+        ],
     });
 }
 
@@ -243,6 +318,9 @@ export function describeArmFailure(error: unknown, ctx: FailureContext): Error {
         statusCode?: number;
         code?: string;
         response?: { headers?: { get(name: string): string | undefined } };
+        correlationRequestId?: string;
+        retryAfterInMs?: number;
+        maxRetryAfterInMs?: number;
     };
     const clean = (s: string | undefined) => scrub(String(s ?? ""), ctx.connectionString).trim();
     const acs = ctx.communicationServiceId;
@@ -252,7 +330,7 @@ export function describeArmFailure(error: unknown, ctx: FailureContext): Error {
             ? `Linking notification hub "${lastSegment(ctx.notificationHubId)}" to communication service "${lastSegment(acs)}"`
             : `Reading communication service "${lastSegment(acs)}"`;
     const status = typeof e.statusCode === "number" ? e.statusCode : undefined;
-    const correlation = e.response?.headers?.get("x-ms-correlation-request-id");
+    const correlation = e.response?.headers?.get("x-ms-correlation-request-id") ?? e.correlationRequestId;
     const trace = correlation ? ` (x-ms-correlation-request-id ${correlation})` : "";
     const arm = status !== undefined ? `${status}${e.code ? " " + e.code : ""}: ${clean(e.message)}` : "";
 
@@ -299,6 +377,18 @@ export function describeArmFailure(error: unknown, ctx: FailureContext): Error {
                 ? `${what} failed: not found (${arm})${trace}. Either the Communication Services resource ${acs} or ` +
                       `the notification hub ${ctx.notificationHubId} does not exist, or the identity cannot see it.`
                 : `${what} failed: not found (${arm})${trace}.`,
+        );
+    }
+    if (typeof e.retryAfterInMs === "number" && typeof e.maxRetryAfterInMs === "number") {
+        // From retryAfterLimitPolicy: ARM asked for a longer wait than the provider makes.
+        const duration = (ms: number) => (ms < 1000 ? `${Math.ceil(ms)} ms` : `${Math.ceil(ms / 1000)} s`);
+        const asked = `ARM asked to wait ${duration(e.retryAfterInMs)} (Retry-After) before trying again`;
+        const limit = `longer than the ${duration(e.maxRetryAfterInMs)} the provider waits`;
+        return new Error(
+            status === 429
+                ? `${what} was throttled by ARM (${arm})${trace}; ${asked}, ${limit}. Run the deployment again after that.`
+                : `${what} failed: ARM is unavailable (${arm})${trace}; ${asked}, ${limit}. ` +
+                      "Run the deployment again after that.",
         );
     }
     if (status === 429) {

@@ -17,6 +17,8 @@ export interface RecordedRequest {
     rawBody: string;
     /** Parsed JSON body, or undefined when the body is empty. */
     body: unknown;
+    /** `performance.now()` when the request had been read, for the spacing between attempts. */
+    receivedAt: number;
 }
 
 export interface ArmReply {
@@ -92,6 +94,7 @@ export async function startArmServer(): Promise<ArmServer> {
                 headers: req.headers,
                 rawBody,
                 body,
+                receivedAt: performance.now(),
             };
             requests.push(recorded);
             const reply = queue.length > 0 ? (queue.shift() as ArmReply) : handler(recorded);

@@ -12,6 +12,7 @@ import {
     hashConnectionString,
     normalizeArmEndpoint,
     parseCommunicationServiceId,
+    retryAfterInMs,
     sameArmId,
     scrub,
 } from "../../../infra/providers/notificationHubLinkProvider";
@@ -214,6 +215,29 @@ describe("helpers", () => {
             assert.ok(!out.includes(CS));
             assert.ok(!/SharedAccessKey=(?!\*\*\*)/.test(out), out);
             assert.ok(out.includes("***"));
+        });
+    }
+});
+
+describe("retryAfterInMs", () => {
+    const NOW = Date.parse("2026-01-01T12:00:00Z");
+    const cases: { name: string; status: number; headers: Record<string, string>; expected: number | undefined }[] = [
+        { name: "Retry-After in seconds", status: 429, headers: { "retry-after": "7" }, expected: 7000 },
+        { name: "Retry-After of 0", status: 429, headers: { "retry-after": "0" }, expected: 0 },
+        { name: "Retry-After as an HTTP date", status: 429, headers: { "retry-after": "Thu, 01 Jan 2026 12:01:30 GMT" }, expected: 90_000 },
+        { name: "Retry-After date in the past", status: 429, headers: { "retry-after": "Thu, 01 Jan 2026 11:00:00 GMT" }, expected: 0 },
+        { name: "retry-after-ms", status: 429, headers: { "retry-after-ms": "250" }, expected: 250 },
+        { name: "x-ms-retry-after-ms", status: 503, headers: { "x-ms-retry-after-ms": "1500" }, expected: 1500 },
+        { name: "retry-after-ms before Retry-After", status: 429, headers: { "retry-after-ms": "250", "retry-after": "3600" }, expected: 250 },
+        { name: "a 503 with Retry-After", status: 503, headers: { "retry-after": "3600" }, expected: 3_600_000 },
+        { name: "a 500 with Retry-After (not read, as the SDK does not)", status: 500, headers: { "retry-after": "3600" }, expected: undefined },
+        { name: "a 429 without any", status: 429, headers: {}, expected: undefined },
+        { name: "an unreadable Retry-After", status: 429, headers: { "retry-after": "soon" }, expected: undefined },
+    ];
+
+    for (const c of cases) {
+        it(`reads ${c.name}`, () => {
+            assert.equal(retryAfterInMs(c.status, (name) => c.headers[name], NOW), c.expected);
         });
     }
 });

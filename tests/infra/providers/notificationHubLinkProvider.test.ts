@@ -4,7 +4,9 @@ import * as assert from "node:assert/strict";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import * as pulumi from "@pulumi/pulumi";
 import {
+    ArmRetryOptions,
     ArmSession,
+    DEFAULT_MAX_RETRY_AFTER_MS,
     LINK_ACTION,
     LINK_API_VERSION,
     LinkInputs,
@@ -48,12 +50,12 @@ let server: ArmServer;
 let credential: FakeCredential;
 let sessions: string[];
 
-function provider(cred: TokenCredential = credential) {
+function provider(cred: TokenCredential = credential, retry: Partial<ArmRetryOptions> = {}) {
     return createNotificationHubLinkProvider((armEndpoint): ArmSession => {
         sessions.push(armEndpoint);
         return {
             credential: cred,
-            retryOptions: { maxRetries: RETRIES, retryDelayInMs: 1, maxRetryDelayInMs: 5 },
+            retryOptions: { maxRetries: RETRIES, retryDelayInMs: 1, maxRetryDelayInMs: 5, ...retry },
             tlsOptions: { ca: server.ca },
         };
     });
@@ -227,6 +229,93 @@ describe("retries", () => {
 
         assert.equal(server.requests.length, RETRIES + 1);
         assert.match(error.message, /was throttled by ARM \(429 TooManyRequests: slow down\)/);
+    });
+
+    it("waits as long as Retry-After asks before retrying a 429", { timeout: 20_000 }, async () => {
+        server.enqueue(armError(429, "TooManyRequests", "throttled", { "retry-after": "1" }), linked());
+
+        const { outs } = await provider(credential, { maxRetryAfterInMs: DEFAULT_MAX_RETRY_AFTER_MS }).create(inputs());
+
+        assert.equal(outs?.linkedHubId, HUB_ID);
+        assert.equal(server.requests.length, 2);
+        const spacing = server.requests[1].receivedAt - server.requests[0].receivedAt;
+        assert.ok(spacing >= 900, `second attempt came ${Math.round(spacing)} ms after the first; Retry-After asked 1 s`);
+    });
+
+    it("retries after a Retry-After exactly as long as the limit", async () => {
+        server.enqueue(armError(429, "TooManyRequests", "throttled", { "retry-after-ms": "50" }), linked());
+
+        const { outs } = await provider(credential, { maxRetryAfterInMs: 50 }).create(inputs());
+
+        assert.equal(outs?.linkedHubId, HUB_ID);
+        assert.equal(server.requests.length, 2);
+    });
+
+    const inAnHour = () => new Date(Date.now() + 3_600_000).toUTCString();
+    const longWaits: { header: string; value: () => string }[] = [
+        { header: "retry-after", value: () => "3600" },
+        { header: "retry-after", value: inAnHour },
+        { header: "retry-after-ms", value: () => "3600000" },
+        { header: "x-ms-retry-after-ms", value: () => "3600000" },
+    ];
+    for (const { header, value } of longWaits) {
+        it(`fails at once, naming the wait, when a 429's ${header} asks for longer than the limit`, { timeout: 20_000 }, async () => {
+            server.setHandler(() => armError(429, "TooManyRequests", `slow down ${CONNECTION_STRING}`, { [header]: value() }));
+
+            const error = await provider(credential, { maxRetryAfterInMs: 50 })
+                .create(inputs())
+                .then(
+                    () => undefined,
+                    (e: Error) => e,
+                );
+
+            assert.ok(error instanceof Error, "create should have failed");
+            assert.equal(server.requests.length, 1);
+            assert.match(error.message, /was throttled by ARM \(429 TooManyRequests: slow down \*\*\*\)/);
+            assert.match(error.message, /ARM asked to wait 3[56]\d\d s \(Retry-After\) before trying again/);
+            assert.match(error.message, /longer than the 50 ms the provider waits/);
+            assert.match(error.message, /x-ms-correlation-request-id corr-1/);
+            assertNoSecret(error);
+        });
+    }
+
+    it("fails at once when a 503 asks to wait longer than the limit", { timeout: 20_000 }, async () => {
+        server.setHandler(() => armError(503, "ServiceUnavailable", "busy", { "retry-after": "3600" }));
+
+        const error = await provider(credential, { maxRetryAfterInMs: 50 })
+            .create(inputs())
+            .then(
+                () => undefined,
+                (e: Error) => e,
+            );
+
+        assert.ok(error instanceof Error, "create should have failed");
+        assert.equal(server.requests.length, 1);
+        assert.match(error.message, /failed: ARM is unavailable \(503 ServiceUnavailable: busy\)/);
+        assert.match(error.message, /ARM asked to wait 3600 s/);
+    });
+
+    it("fails a read at once when ARM asks to wait longer than the limit", { timeout: 20_000 }, async () => {
+        server.setHandler(() => armError(429, "TooManyRequests", "slow down", { "retry-after": "3600" }));
+
+        const error = await provider(credential, { maxRetryAfterInMs: 50 })
+            .read!(`${ACS_PATH}/notificationHubLink`, {
+                communicationServiceId: ACS_PATH,
+                notificationHubId: HUB_ID,
+                armEndpoint: server.endpoint,
+                linkedHubId: HUB_ID,
+                connectionStringHash: hashConnectionString(CONNECTION_STRING),
+            })
+            .then(
+                () => undefined,
+                (e: Error) => e,
+            );
+
+        assert.ok(error instanceof Error, "read should have failed");
+        assert.equal(server.requests.length, 1);
+        assert.equal(server.requests[0].method, "GET");
+        assert.match(error.message, /^Reading communication service "acs-push" was throttled by ARM/);
+        assert.match(error.message, /ARM asked to wait 3600 s/);
     });
 
     it("does not retry a 400", async () => {
@@ -442,5 +531,28 @@ describe("serialized provider", () => {
         assert.equal(result.outs?.linkedHubId, HUB_ID);
         assert.equal(server.requests[0].headers.authorization, "Bearer serialized-token");
         assert.equal(server.requests[0].path, `${ACS_PATH}/linkNotificationHub`);
+    });
+
+    it("keeps the Retry-After limit in the stored text", { timeout: 20_000 }, async () => {
+        const ca = server.ca;
+        const serializable = createNotificationHubLinkProvider(() => ({
+            credential: {
+                getToken: async () => ({ token: "serialized-token", expiresOnTimestamp: Date.now() + 3_600_000 }),
+            },
+            retryOptions: { maxRetries: 3, retryDelayInMs: 1, maxRetryDelayInMs: 1, maxRetryAfterInMs: 50 },
+            tlsOptions: { ca },
+        }));
+        const { text } = await pulumi.runtime.serializeFunction(() => serializable);
+        const loaded = loadSerializedProvider<LinkInputs, LinkOutputs>(text);
+        server.setHandler(() => armError(429, "TooManyRequests", "slow down", { "retry-after": "3600" }));
+
+        const error = await loaded.create(inputs()).then(
+            () => undefined,
+            (e: Error) => e,
+        );
+
+        assert.ok(error instanceof Error, "create should have failed");
+        assert.equal(server.requests.length, 1);
+        assert.match(error.message, /ARM asked to wait 3600 s \(Retry-After\) before trying again, longer than the 50 ms/);
     });
 });
