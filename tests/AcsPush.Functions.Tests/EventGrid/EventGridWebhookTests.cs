@@ -188,7 +188,10 @@ public class EventGridWebhookTests
     [InlineData(500, true, 503)]
     [InlineData(0, true, 503)]
     [InlineData(400, false, 200)]
-    [InlineData(403, false, 200)]
+    [InlineData(413, false, 200)]
+    [InlineData(401, false, 503)]
+    [InlineData(403, false, 503)]
+    [InlineData(404, false, 503)]
     public async Task RunAsync_HubFailure_StatusFollowsTransience(int hubStatus, bool transient, int expected)
     {
         _hub.Setup(h => h.SendNotificationAsync(It.IsAny<NotificationRequest>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
