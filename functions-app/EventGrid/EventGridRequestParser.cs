@@ -16,7 +16,10 @@ public static class EventGridRequestParser
     private const string CloudEventMediaType = "application/cloudevents+json";
     private const string CloudEventBatchMediaType = "application/cloudevents-batch+json";
 
-    private static readonly string[] EventGridRequired = ["id", "eventType", "subject", "eventTime", "dataVersion"];
+    private static readonly string[] EventGridRequired = ["id", "eventType", "eventTime"];
+
+    // Present as strings but may be empty: Event Grid's own subscription validation event has "subject": "".
+    private static readonly string[] EventGridRequiredMayBeEmpty = ["subject", "dataVersion"];
     private static readonly string[] CloudEventRequired = ["id", "type", "source", "specversion"];
 
     /// <summary>Parses <paramref name="body"/> sent with <paramref name="contentType"/> (null when absent).</summary>
@@ -117,6 +120,17 @@ public static class EventGridRequestParser
                 || string.IsNullOrWhiteSpace(value.GetString()))
             {
                 return $"Event {index} lacks the required string field '{name}'.";
+            }
+        }
+
+        if (schema == EventSchema.EventGrid)
+        {
+            foreach (var name in EventGridRequiredMayBeEmpty)
+            {
+                if (!element.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
+                {
+                    return $"Event {index} lacks the required string field '{name}' (it may be empty).";
+                }
             }
         }
 

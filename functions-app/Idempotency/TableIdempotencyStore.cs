@@ -12,7 +12,8 @@ namespace AcsPush.Functions.Idempotency;
 /// <see cref="IIdempotencyStore"/> on Azure Table storage. One entity per push (partition: event id, row:
 /// format and recipient tag) moves from <c>Leased</c> (with an expiry) to <c>Sent</c> or <c>Rejected</c>.
 /// Every transition is conditional: a claim is an insert (409 when the entity exists) or an ETag-matched
-/// takeover of an expired lease, so two deliveries of the same event can never both hold a push.
+/// takeover of an expired lease, so two deliveries of the same event can never both hold a push. The table is
+/// created on first use where the app may do so, and otherwise assumed to exist.
 /// </summary>
 public sealed partial class TableIdempotencyStore(
     TableServiceClient serviceClient,
@@ -159,7 +160,17 @@ public sealed partial class TableIdempotencyStore(
             if (_table is null)
             {
                 var table = serviceClient.GetTableClient(options.Value.TableName);
-                await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (RequestFailedException ex) when (ex.Status is 403 or 409)
+                {
+                    // In Azure the app's role (Storage Table Data Contributor) is scoped to this one table, which the
+                    // infrastructure creates; creating a table needs rights on the account, so it may be refused.
+                    LogTableNotCreated(logger, options.Value.TableName, ex.Status);
+                }
+
                 Volatile.Write(ref _table, table);
             }
 
@@ -185,6 +196,9 @@ public sealed partial class TableIdempotencyStore(
 
     [GeneratedRegex("^[A-Za-z0-9._:@-]{1,200}$")]
     private static partial Regex SafeKey();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not create table {TableName} (status {Status}); using it on the assumption that it exists")]
+    private static partial void LogTableNotCreated(ILogger logger, string tableName, int status);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Took over the expired lease of event {EventId} ({Format})")]
     private static partial void LogLeaseTakenOver(ILogger logger, string eventId, string format);

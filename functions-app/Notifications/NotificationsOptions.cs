@@ -9,11 +9,11 @@ public sealed class NotificationsOptions
     public const string SectionName = "Notifications";
 
     /// <summary>
-    /// When true (the default) a push shows a preview of the message text and the chat topic. When false no
-    /// user-written text leaves the service through the push providers: the body is a fixed phrase such as
-    /// "New message"; the sender's display name is still shown.
+    /// When true a push shows a preview of the message text and the chat topic. When false (the default, as in
+    /// the infrastructure: privacy first) no user-written text leaves the service through the push providers:
+    /// the body is a fixed phrase such as "You have a new message"; the sender's display name is still shown.
     /// </summary>
-    public bool IncludeMessageText { get; set; } = true;
+    public bool IncludeMessageText { get; set; }
 
     /// <summary>Longest message preview, in user-perceived characters, before an ellipsis is added.</summary>
     [Range(16, 2000, ErrorMessage = "Notifications:MaxPreviewLength must be between 16 and 2000, for example 180.")]

@@ -7,7 +7,9 @@ namespace AcsPush.Functions.Notifications;
 /// <summary>
 /// Sends one <see cref="PushNotification"/> in every format, each guarded by the idempotency store: claim,
 /// send, then record the result. A transient failure gives the claim back so the next delivery resends;
-/// a permanent refusal from the hub is recorded so it is not attempted again.
+/// a permanent refusal from the hub is recorded so it is not attempted again. A hub that refuses the
+/// credentials (401), the rights (403) or does not exist (404) is a configuration fault that affects every
+/// push, not this one: the claim is given back so Event Grid retries and finally dead-letters the event.
 /// </summary>
 public sealed partial class PushDispatcher(
     INotificationHubsClient hub,
@@ -63,6 +65,12 @@ public sealed partial class PushDispatcher(
             LogSent(logger, push.EventId, formatName, outcome.Status, outcome.TrackingId);
             return await CompleteAsync(lease, CompletionState.Sent, SendOutcome.Sent).ConfigureAwait(false);
         }
+        catch (NotificationHubsException ex) when (ConfigurationCheck(ex.Status) is { } check)
+        {
+            LogHubMisconfigured(logger, push.EventId, formatName, ex.Status, ex.TrackingId, check);
+            await ReleaseAsync(lease).ConfigureAwait(false);
+            return SendOutcome.Transient;
+        }
         catch (NotificationHubsException ex) when (!ex.IsTransient)
         {
             LogRejected(logger, push.EventId, formatName, ex.Status, ex.TrackingId);
@@ -87,6 +95,15 @@ public sealed partial class PushDispatcher(
             return SendOutcome.Transient;
         }
     }
+
+    // What an operator should check when the hub refuses every push; null for answers about this push itself.
+    private static string? ConfigurationCheck(int status) => status switch
+    {
+        401 => "check that NotificationHubs__ConnectionString holds a current key (keys rotate) of a policy with Listen and Send rights",
+        403 => "check that the policy in NotificationHubs__ConnectionString has Send and Listen rights and that no hub quota is exceeded",
+        404 => "check NotificationHubs__HubName and the namespace in NotificationHubs__ConnectionString",
+        _ => null,
+    };
 
     // Recording runs after the send and must not be cut short by the request deadline: the push went out.
     private async Task<SendOutcome> CompleteAsync(PushLease lease, CompletionState state, SendOutcome outcome)
@@ -129,6 +146,9 @@ public sealed partial class PushDispatcher(
     [LoggerMessage(Level = LogLevel.Error, Message = "Hub refused push for event {EventId} ({Format}) with status {Status}, tracking id {TrackingId}; not retried")]
     private static partial void LogRejected(ILogger logger, string eventId, string format, int status, string? trackingId);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Hub refused push for event {EventId} ({Format}) with status {Status}, tracking id {TrackingId}: {Check}; asking for a retry")]
+    private static partial void LogHubMisconfigured(ILogger logger, string eventId, string format, int status, string? trackingId, string check);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Transient hub failure for event {EventId} ({Format}): status {Status}, tracking id {TrackingId}; asking for a retry")]
     private static partial void LogTransient(ILogger logger, string eventId, string format, int status, string? trackingId);
 
@@ -154,7 +174,7 @@ public enum SendOutcome
     /// <summary>The hub refused it for good; acknowledged and not retried.</summary>
     Rejected,
 
-    /// <summary>Could not be sent now; Event Grid should deliver the event again.</summary>
+    /// <summary>Could not be sent now (including a hub refusing the app's credentials); Event Grid should deliver the event again.</summary>
     Transient,
 }
 

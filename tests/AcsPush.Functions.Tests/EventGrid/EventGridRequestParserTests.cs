@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using AcsPush.Functions.EventGrid;
 using Xunit;
 
@@ -65,6 +66,43 @@ public class EventGridRequestParserTests
         Assert.Empty(result.Events);
     }
 
+    // Microsoft's example of the validation event Event Grid sends when a subscription is created.
+    internal const string DocumentedValidationEvent = """[{"id":"2d1781af-3a4c-4d7c-bd0c-e34b19da4e66","topic":"/subscriptions/xx/resourceGroups/xx/providers/Microsoft.Storage/storageAccounts/xx","subject":"","data":{"validationCode":"512d38b6-c7b8-40c8-89fe-f46f9e9622b6","validationUrl":"https://rp-eastus2.eventgrid.azure.net:553/eventsubscriptions/estest/validate?id=512d38b6-c7b8-40c8-89fe-f46f9e9622b6&t=2018-04-26T20:30:54.4538837Z&apiVersion=2018-05-01-preview&token=1A1A1A1A"},"eventType":"Microsoft.EventGrid.SubscriptionValidationEvent","eventTime":"2018-01-25T22:12:19.4556811Z","metadataVersion":"1","dataVersion":"1"}]""";
+
+    [Fact]
+    public void Parse_DocumentedValidationEventWithEmptySubject_ReadsIt()
+    {
+        var result = Parse(DocumentedValidationEvent, "application/json");
+
+        Assert.True(result.Succeeded, result.Error);
+        var validation = Assert.Single(result.Events);
+        Assert.Equal("Microsoft.EventGrid.SubscriptionValidationEvent", validation.EventType);
+        Assert.True(validation.TryGetSystemEventData(out var data));
+        Assert.Equal("512d38b6-c7b8-40c8-89fe-f46f9e9622b6", Assert.IsType<Azure.Messaging.EventGrid.SystemEvents.SubscriptionValidationEventData>(data).ValidationCode);
+    }
+
+    [Theory]
+    [InlineData("", "1")]
+    [InlineData("s", "")]
+    [InlineData("", "")]
+    public void Parse_EmptySubjectOrDataVersion_ReadsEvent(string subject, string dataVersion)
+    {
+        var body = TestEvents.Batch(new JsonObject
+        {
+            ["id"] = "1",
+            ["eventType"] = "T",
+            ["subject"] = subject,
+            ["eventTime"] = "2026-01-01T00:00:00Z",
+            ["dataVersion"] = dataVersion,
+            ["data"] = new JsonObject(),
+        });
+
+        var result = Parse(body, "application/json");
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal("1", Assert.Single(result.Events).Id);
+    }
+
     public static TheoryData<string, string?, string> Unprocessable() => new()
     {
         { "not json", "application/json", "not valid JSON" },
@@ -77,6 +115,12 @@ public class EventGridRequestParserTests
         { "[{\"hello\":\"world\"}]", "application/json", "neither 'eventType'" },
         { "[{\"eventType\":\"T\",\"subject\":\"s\",\"eventTime\":\"2026-01-01T00:00:00Z\",\"dataVersion\":\"1\"}]", "application/json", "'id'" },
         { "[{\"id\":\"1\",\"eventType\":\"T\",\"eventTime\":\"2026-01-01T00:00:00Z\",\"dataVersion\":\"1\"}]", "application/json", "'subject'" },
+        { "[{\"id\":\"1\",\"eventType\":\"T\",\"subject\":null,\"eventTime\":\"2026-01-01T00:00:00Z\",\"dataVersion\":\"1\"}]", "application/json", "'subject'" },
+        { "[{\"id\":\"1\",\"eventType\":\"T\",\"subject\":\"s\",\"eventTime\":\"2026-01-01T00:00:00Z\"}]", "application/json", "'dataVersion'" },
+        { "[{\"id\":\"1\",\"eventType\":\"T\",\"subject\":\"s\",\"eventTime\":\"2026-01-01T00:00:00Z\",\"dataVersion\":1}]", "application/json", "'dataVersion'" },
+        { "[{\"id\":\" \",\"eventType\":\"T\",\"subject\":\"s\",\"eventTime\":\"2026-01-01T00:00:00Z\",\"dataVersion\":\"1\"}]", "application/json", "'id'" },
+        { "[{\"id\":\"1\",\"eventType\":\"\",\"subject\":\"s\",\"eventTime\":\"2026-01-01T00:00:00Z\",\"dataVersion\":\"1\"}]", "application/json", "'eventType'" },
+        { "[{\"id\":\"1\",\"eventType\":\"T\",\"subject\":\"s\",\"eventTime\":\"\",\"dataVersion\":\"1\"}]", "application/json", "'eventTime'" },
         { "[{\"id\":\"1\",\"specversion\":\"1.0\",\"type\":\"T\"}]", "application/json", "'source'" },
         { "[{\"id\":\"1\",\"specversion\":\"0.3\",\"type\":\"T\",\"source\":\"s\"}]", "application/json", "only CloudEvents 1.0" },
         { "[{\"id\":1,\"eventType\":\"T\",\"subject\":\"s\",\"eventTime\":\"2026-01-01T00:00:00Z\",\"dataVersion\":\"1\"}]", "application/json", "'id'" },

@@ -86,6 +86,35 @@ public class EventGridWebhookTests
         Assert.Empty(_sent);
     }
 
+    [Fact]
+    public async Task RunAsync_DocumentedValidationEventWithEmptySubject_EchoesCode()
+    {
+        var request = HttpRequests.Create(HttpMethods.Post, Encoding.UTF8.GetBytes(EventGridRequestParserTests.DocumentedValidationEvent), "application/json",
+            new Dictionary<string, string> { ["aeg-event-type"] = "SubscriptionValidation" });
+
+        var (status, response) = HttpRequests.Read(await Webhook().RunAsync(request));
+
+        Assert.Equal(200, status);
+        Assert.Equal("512d38b6-c7b8-40c8-89fe-f46f9e9622b6", JsonDocument.Parse(response).RootElement.GetProperty("validationResponse").GetString());
+        Assert.Empty(_sent);
+    }
+
+    // The shape infra/tools/wait-for-webhook.ts posts after each code deployment: empty subject, no validationUrl,
+    // an eventTime from Date.toISOString() (milliseconds) and a lower-case content-type header.
+    [Fact]
+    public async Task RunAsync_ReadinessCheckValidationEvent_EchoesCode()
+    {
+        const string body = """[{"id":"0b6f0f7e-4b0e-4c4e-9d7a-3a1c2f9e8d10","topic":"/readiness-check","subject":"","eventType":"Microsoft.EventGrid.SubscriptionValidationEvent","eventTime":"2026-11-28T23:59:01.123Z","metadataVersion":"1","dataVersion":"1","data":{"validationCode":"c9d1f1a4-7e3b-4a55-8f0e-2b6d9c3e1a77"}}]""";
+        var request = HttpRequests.Create(HttpMethods.Post, Encoding.UTF8.GetBytes(body), "application/json",
+            new Dictionary<string, string> { ["aeg-event-type"] = "SubscriptionValidation" });
+
+        var (status, response) = HttpRequests.Read(await Webhook().RunAsync(request));
+
+        Assert.Equal(200, status);
+        Assert.Equal("c9d1f1a4-7e3b-4a55-8f0e-2b6d9c3e1a77", JsonDocument.Parse(response).RootElement.GetProperty("validationResponse").GetString());
+        Assert.Empty(_sent);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
@@ -159,7 +188,10 @@ public class EventGridWebhookTests
     [InlineData(500, true, 503)]
     [InlineData(0, true, 503)]
     [InlineData(400, false, 200)]
-    [InlineData(403, false, 200)]
+    [InlineData(413, false, 200)]
+    [InlineData(401, false, 503)]
+    [InlineData(403, false, 503)]
+    [InlineData(404, false, 503)]
     public async Task RunAsync_HubFailure_StatusFollowsTransience(int hubStatus, bool transient, int expected)
     {
         _hub.Setup(h => h.SendNotificationAsync(It.IsAny<NotificationRequest>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))

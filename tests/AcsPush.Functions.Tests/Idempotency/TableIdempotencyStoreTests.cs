@@ -1,8 +1,11 @@
 using AcsPush.Functions.Idempotency;
+using AcsPush.Functions.Tests.NotificationHubs;
+using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Moq;
 using Xunit;
 
 namespace AcsPush.Functions.Tests.Idempotency;
@@ -39,6 +42,48 @@ public sealed class TableIdempotencyStoreTests : IAsyncLifetime
         Assert.NotNull(result.Lease);
         Assert.Equal(_time.GetUtcNow() + LeaseDuration, result.Lease!.Until);
         Assert.False(string.IsNullOrEmpty(result.Lease.ETag));
+    }
+
+    // Real clients on Azurite, except that creating the table is refused as it is where the role is scoped to the table.
+    private (Mock<TableClient> Table, TableServiceClient Service) RefusingCreation(int status)
+    {
+        var table = new Mock<TableClient>(AzuriteTables.ConnectionString, _tableName) { CallBase = true };
+        table.Setup(t => t.CreateIfNotExistsAsync(It.IsAny<CancellationToken>())).ThrowsAsync(new RequestFailedException(status, "refused"));
+        var service = new Mock<TableServiceClient>(AzuriteTables.ConnectionString) { CallBase = true };
+        service.Setup(s => s.GetTableClient(_tableName)).Returns(table.Object);
+        return (table, service.Object);
+    }
+
+    [Theory]
+    [InlineData(403)]
+    [InlineData(409)]
+    public async Task TryAcquireAsync_TableCreationRefused_UsesExistingTableAndWarnsOnce(int status)
+    {
+        await _service.CreateTableAsync(_tableName);
+        var (table, service) = RefusingCreation(status);
+        var logger = new CapturingLogger<TableIdempotencyStore>();
+        using var store = new TableIdempotencyStore(service, Options.Create(new IdempotencyOptions { ConnectionString = AzuriteTables.ConnectionString, TableName = _tableName, LeaseDuration = LeaseDuration }), _time, logger);
+
+        var first = await store.TryAcquireAsync(Key("event-1"));
+        var second = await store.TryAcquireAsync(Key("event-2"));
+
+        Assert.Equal(LeaseStatus.Acquired, first.Status);
+        Assert.Equal(LeaseStatus.Acquired, second.Status);
+        var (partitionKey, rowKey) = TableIdempotencyStore.ToEntityKeys(Key("event-2"));
+        Assert.True((await _service.GetTableClient(_tableName).GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey)).HasValue);
+        table.Verify(t => t.CreateIfNotExistsAsync(It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Single(logger.Lines, l => l.StartsWith("Warning:", StringComparison.Ordinal) && l.Contains(_tableName, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TryAcquireAsync_TableCreationFailsOtherwise_Throws()
+    {
+        var (_, service) = RefusingCreation(500);
+        using var store = new TableIdempotencyStore(service, Options.Create(new IdempotencyOptions { ConnectionString = AzuriteTables.ConnectionString, TableName = _tableName, LeaseDuration = LeaseDuration }), _time, NullLogger<TableIdempotencyStore>.Instance);
+
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => store.TryAcquireAsync(Key()));
+
+        Assert.Equal(500, error.Status);
     }
 
     [Fact]

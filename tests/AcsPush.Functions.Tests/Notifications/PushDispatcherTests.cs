@@ -2,6 +2,7 @@ using Xunit;
 using AcsPush.Functions.Idempotency;
 using AcsPush.Functions.NotificationHubs;
 using AcsPush.Functions.Notifications;
+using AcsPush.Functions.Tests.NotificationHubs;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 
@@ -63,8 +64,10 @@ public class PushDispatcherTests
     [InlineData(503, true, 0, 2)]
     [InlineData(0, true, 0, 2)]
     [InlineData(400, false, 2, 0)]
-    [InlineData(403, false, 2, 0)]
-    [InlineData(404, false, 2, 0)]
+    [InlineData(413, false, 2, 0)]
+    [InlineData(401, false, 0, 2)]
+    [InlineData(403, false, 0, 2)]
+    [InlineData(404, false, 0, 2)]
     public async Task DispatchAsync_HubFails_ReleasesTransientAndRecordsPermanent(int status, bool transient, int expectedRejected, int expectedTransient)
     {
         StoreGrants();
@@ -77,6 +80,23 @@ public class PushDispatcherTests
         _store.Verify(s => s.ReleaseAsync(It.IsAny<PushLease>(), It.IsAny<CancellationToken>()), Times.Exactly(expectedTransient));
         _store.Verify(s => s.CompleteAsync(It.IsAny<PushLease>(), CompletionState.Rejected, It.IsAny<CancellationToken>()), Times.Exactly(expectedRejected));
         _store.Verify(s => s.CompleteAsync(It.IsAny<PushLease>(), CompletionState.Sent, It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Theory]
+    [InlineData(401, "NotificationHubs__ConnectionString")]
+    [InlineData(403, "NotificationHubs__ConnectionString")]
+    [InlineData(404, "NotificationHubs__HubName")]
+    public async Task DispatchAsync_HubRefusesConfiguration_LogsErrorNamingWhatToCheck(int status, string setting)
+    {
+        StoreGrants();
+        _hub.Setup(h => h.SendNotificationAsync(It.IsAny<NotificationRequest>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new NotificationHubsException("refused", status, "tracking-7", isTransient: false));
+        var logger = new CapturingLogger<PushDispatcher>();
+
+        var result = await new PushDispatcher(_hub.Object, _store.Object, logger).DispatchAsync(Push, CancellationToken.None);
+
+        Assert.Equal(2, result.Transient);
+        Assert.Equal(2, logger.Lines.Count(l => l.StartsWith("Error:", StringComparison.Ordinal) && l.Contains(setting, StringComparison.Ordinal) && l.Contains("tracking-7", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public class ApplicationServicesTests
 
         Assert.Equal(TimeSpan.FromSeconds(25), webhook.ProcessingDeadline);
         Assert.Equal((1024 + 128) * 1024, webhook.MaxRequestBodyBytes);
-        Assert.True(notifications.IncludeMessageText);
+        Assert.False(notifications.IncludeMessageText);
         Assert.Equal("processedevents", idempotency.TableName);
     }
 

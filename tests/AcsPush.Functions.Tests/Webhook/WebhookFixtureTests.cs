@@ -38,6 +38,8 @@ public sealed class WebhookFixtureTests
     public async Task Webhook_Fixture_MeetsExpectations(string fixtureFile)
     {
         var fixture = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(FixtureDirectory, fixtureFile)))!.AsObject();
+        var problems = UnknownKeys(fixture);
+        Assert.True(problems.Count == 0, $"{fixtureFile}: {string.Join(" ", problems)}");
         var request = fixture["request"]!.AsObject();
         var expect = fixture["expect"]?.AsObject() ?? [];
         var hubConfig = fixture["hub"]?.AsObject();
@@ -64,6 +66,81 @@ public sealed class WebhookFixtureTests
         finally
         {
             await AzuriteTables.ServiceClient().DeleteTableAsync(tableName);
+        }
+    }
+
+    [Fact]
+    public void UnknownKeys_TypoInAnySection_ReportedWithKnownKeys()
+    {
+        var fixture = JsonNode.Parse("""
+            {
+              "description": "typos",
+              "requst": {},
+              "request": { "method": "POST", "bodyy": [] },
+              "hub": { "responses": [{ "status": 500, "header": {} }], "default": { "statuss": 201 } },
+              "expect": { "status": 200, "pushcount": 0 }
+            }
+            """)!.AsObject();
+
+        var problems = UnknownKeys(fixture);
+
+        Assert.Equal(5, problems.Count);
+        Assert.Contains(problems, p => p.Contains("'requst'", StringComparison.Ordinal) && p.Contains("description, config, request, hub, expect", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("'bodyy'", StringComparison.Ordinal) && p.Contains("padBodyToBytes", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("'header'", StringComparison.Ordinal) && p.Contains("hub.responses[0]", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("'statuss'", StringComparison.Ordinal) && p.Contains("hub.default", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("'pushcount'", StringComparison.Ordinal) && p.Contains("pushCount", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void UnknownKeys_EveryKnownKey_NoProblems()
+    {
+        var fixture = JsonNode.Parse("""
+            {
+              "description": "all keys", "config": { "Notifications:IncludeMessageText": "true" },
+              "request": { "method": "POST", "headers": {}, "body": [], "repeat": 1, "padBodyToBytes": 10 },
+              "hub": { "responses": [{ "status": 201, "headers": {} }], "default": { "status": 201, "headers": {} } },
+              "expect": { "status": 200, "responseBodyContains": [], "responseHeaders": {}, "pushesTo": [], "noPushTo": [],
+                          "oncePerRecipient": true, "pushCount": 0, "pushBodyContains": [], "pushBodyNotContains": [] }
+            }
+            """)!.AsObject();
+
+        Assert.Empty(UnknownKeys(fixture));
+    }
+
+    private static readonly string[] TopLevelKeys = ["description", "config", "request", "hub", "expect"];
+    private static readonly string[] RequestKeys = ["method", "headers", "body", "repeat", "padBodyToBytes"];
+    private static readonly string[] HubKeys = ["responses", "default"];
+    private static readonly string[] HubAnswerKeys = ["status", "headers"];
+    private static readonly string[] ExpectKeys =
+        ["status", "responseBodyContains", "responseHeaders", "pushesTo", "noPushTo", "oncePerRecipient", "pushCount", "pushBodyContains", "pushBodyNotContains"];
+
+    // A misspelt key would otherwise be ignored and quietly weaken the case.
+    private static List<string> UnknownKeys(JsonObject fixture)
+    {
+        var problems = new List<string>();
+        Check(fixture, "the fixture", TopLevelKeys);
+        Check(fixture["request"] as JsonObject, "request", RequestKeys);
+        Check(fixture["hub"] as JsonObject, "hub", HubKeys);
+        Check(fixture["hub"]?["default"] as JsonObject, "hub.default", HubAnswerKeys);
+        var responses = fixture["hub"]?["responses"] as JsonArray ?? [];
+        for (var i = 0; i < responses.Count; i++)
+        {
+            Check(responses[i] as JsonObject, $"hub.responses[{i}]", HubAnswerKeys);
+        }
+
+        Check(fixture["expect"] as JsonObject, "expect", ExpectKeys);
+        return problems;
+
+        void Check(JsonObject? section, string where, string[] known)
+        {
+            foreach (var (name, _) in section ?? [])
+            {
+                if (!known.Contains(name, StringComparer.Ordinal))
+                {
+                    problems.Add($"Unknown key '{name}' in {where}; known keys: {string.Join(", ", known)}.");
+                }
+            }
         }
     }
 
