@@ -43,7 +43,7 @@ INFRA_FAIL=$(grep -E '^# fail ' "$LOG_DIR/infra.tap" | awk '{print $3}' | tail -
 
 step "Starting Azurite (Table service) on loopback"
 AZURITE_PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});')
-npx azurite-table --tableHost 127.0.0.1 --tablePort "$AZURITE_PORT" --inMemoryPersistence \
+node_modules/.bin/azurite-table --tableHost 127.0.0.1 --tablePort "$AZURITE_PORT" --inMemoryPersistence \
   --skipApiVersionCheck --disableProductStyleUrl --disableTelemetry --silent >"$LOG_DIR/azurite.log" 2>&1 &
 AZURITE_PID=$!
 for _ in $(seq 1 100); do
