@@ -4,16 +4,19 @@
 #   scripts/up.sh [stack] [extra pulumi up arguments...]     stack defaults to "dev"
 #   scripts/up.sh [stack] --offline                           force the offline preview
 #
-# With the Pulumi CLI (logged in to a backend) and an Azure login (az CLI, or ARM_* service principal /
-# OIDC / managed identity variables), this runs `pulumi up` for the stack. Without them it prints an
+# With the Pulumi CLI (logged in to a backend) and an Azure CLI login (`az login`, or azure/login in GitHub
+# Actions), this runs `pulumi up` for the stack. Without them it prints an
 # offline preview instead: the program is evaluated for the stack with mocked providers and dummy
 # secrets, and the planned topology, dependency graph and critical path are printed. Nothing in Azure
 # is touched by the offline preview.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-STACK="${1:-dev}"
-[[ $# -gt 0 ]] && shift
+STACK="dev"
+if [[ $# -gt 0 && "$1" != -* ]]; then
+  STACK="$1"
+  shift
+fi
 OFFLINE=0
 PULUMI_ARGS=()
 for arg in "$@"; do
@@ -31,10 +34,9 @@ if [[ ! -d node_modules/@pulumi/pulumi ]]; then
   npm ci --no-audit --no-fund
 fi
 
+# The code deployment inside `pulumi up` uses the Azure CLI, so a logged-in `az` is what counts (in GitHub
+# Actions, azure/login provides it; the azure-native provider and the hub link can use the same session).
 have_azure_login() {
-  if [[ -n "${ARM_CLIENT_ID:-}" && ( -n "${ARM_CLIENT_SECRET:-}" || "${ARM_USE_OIDC:-}" == "true" || "${ARM_USE_MSI:-}" == "true" ) ]]; then
-    return 0
-  fi
   command -v az >/dev/null 2>&1 && az account show --only-show-errors >/dev/null 2>&1
 }
 
@@ -50,7 +52,7 @@ fi
 if [[ $OFFLINE -eq 0 ]]; then
   missing=()
   have_pulumi || missing+=("a logged-in Pulumi CLI")
-  have_azure_login || missing+=("an Azure login")
+  have_azure_login || missing+=("an Azure CLI login (az login)")
   what="${missing[0]}"; [[ ${#missing[@]} -gt 1 ]] && what="${missing[0]} and ${missing[1]}"
   echo "==> ${what} not found: printing the OFFLINE PREVIEW of stack '${STACK}'."
   echo "    Nothing is deployed; secrets are dummy values. Install the Pulumi CLI and log in to Azure to deploy."
