@@ -7,13 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
 LOG_DIR="$(mktemp -d)"
-AZURITE_PID=""
+# shellcheck source=lib/azurite.sh
+source scripts/lib/azurite.sh
 
 cleanup() {
-  if [[ -n "$AZURITE_PID" ]] && kill -0 "$AZURITE_PID" 2>/dev/null; then
-    kill "$AZURITE_PID" 2>/dev/null || true
-    wait "$AZURITE_PID" 2>/dev/null || true
-  fi
+  azurite_stop
   rm -rf "$LOG_DIR"
 }
 trap cleanup EXIT
@@ -42,20 +40,7 @@ INFRA_PASS=$(grep -E '^# pass ' "$LOG_DIR/infra.tap" | awk '{print $3}' | tail -
 INFRA_FAIL=$(grep -E '^# fail ' "$LOG_DIR/infra.tap" | awk '{print $3}' | tail -1)
 
 step "Starting Azurite (Table service) on loopback"
-AZURITE_PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});')
-node_modules/.bin/azurite-table --tableHost 127.0.0.1 --tablePort "$AZURITE_PORT" --inMemoryPersistence \
-  --skipApiVersionCheck --disableProductStyleUrl --disableTelemetry --silent >"$LOG_DIR/azurite.log" 2>&1 &
-AZURITE_PID=$!
-for _ in $(seq 1 100); do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$AZURITE_PORT") 2>/dev/null; then break; fi
-  sleep 0.2
-done
-if ! (exec 3<>"/dev/tcp/127.0.0.1/$AZURITE_PORT") 2>/dev/null; then
-  echo "Azurite did not start; its log:" >&2; cat "$LOG_DIR/azurite.log" >&2; exit 1
-fi
-# The well-known Azurite development account (public, documented; not a secret).
-export ACSPUSH_TEST_TABLES_CONNECTION="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:${AZURITE_PORT}/devstoreaccount1;"
-echo "Azurite Table service on 127.0.0.1:${AZURITE_PORT}"
+azurite_start "$LOG_DIR/azurite.log"
 
 step ".NET tests (function app)"
 set +e
