@@ -5,7 +5,6 @@
 # Prints one closing line with the totals of both suites.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT="$(pwd)"
 LOG_DIR="$(mktemp -d)"
 # shellcheck source=lib/azurite.sh
 source scripts/lib/azurite.sh
