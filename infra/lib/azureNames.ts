@@ -119,8 +119,10 @@ export const NAME_RULES = {
     functionApp: {
         label: "function app name",
         min: 2,
-        // Azure allows 60; Flex Consumption derives the host id from the first 32 characters, so two apps
-        // sharing a storage account must differ within them. The program keeps its names within 32.
+        // Azure allows 60. Flex Consumption derives the host id from the first 32 characters, which matters
+        // only for apps sharing a storage account; each stack's app has its own. Derived names stay within 32
+        // with the default 6-character suffix; a 7-8 character uniqueSuffix with the longest prefix and
+        // environment can reach 34.
         max: 60,
         pattern: ALNUM_HYPHEN_INNER,
         allowed: "letters, digits and hyphens, starting and ending with a letter or digit",
