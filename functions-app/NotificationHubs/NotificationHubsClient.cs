@@ -50,12 +50,7 @@ public sealed partial class NotificationHubsClient(
         ArgumentException.ThrowIfNullOrWhiteSpace(tagExpression);
         ArgumentNullException.ThrowIfNull(notification.Body);
         RejectLineBreaks(tagExpression, nameof(tagExpression));
-        var format = notification.Format switch
-        {
-            NotificationFormat.Apple => "apple",
-            NotificationFormat.FcmV1 => "fcmv1",
-            _ => throw new ArgumentOutOfRangeException(nameof(notification), notification.Format, "Unknown notification format."),
-        };
+        var format = notification.Format.WireName();
         var extraHeaders = notification.Headers ?? new Dictionary<string, string>();
         foreach (var (name, value) in extraHeaders)
         {
