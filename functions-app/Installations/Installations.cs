@@ -1,4 +1,5 @@
 using System.Globalization;
+using AcsPush.Functions.Http;
 using AcsPush.Functions.NotificationHubs;
 using AcsPush.Functions.Notifications;
 using Microsoft.AspNetCore.Http;
@@ -52,7 +53,7 @@ public sealed partial class Installations(INotificationHubsClient hubs, ILogger<
             return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", "Send the body as application/json (UTF-8).");
         }
 
-        var body = await ReadBodyAsync(req, cancellationToken).ConfigureAwait(false);
+        var body = await BoundedBody.ReadAsync(req, InstallationRequest.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
             return Problem(
@@ -123,31 +124,6 @@ public sealed partial class Installations(INotificationHubsClient hubs, ILogger<
         var isJson = mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) ||
                      mediaType.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase);
         return isJson && (!mediaType.Charset.HasValue || mediaType.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
-    }
-
-    /// <summary>Reads at most <see cref="InstallationRequest.MaxBodyBytes"/>; null when the body is larger.</summary>
-    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest req, CancellationToken cancellationToken)
-    {
-        if (req.ContentLength > InstallationRequest.MaxBodyBytes)
-        {
-            return null;
-        }
-
-        var buffer = new byte[InstallationRequest.MaxBodyBytes + 1];
-        var length = 0;
-        int read;
-        while (length < buffer.Length &&
-               (read = await req.Body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            length += read;
-        }
-
-        if (length > InstallationRequest.MaxBodyBytes)
-        {
-            return null;
-        }
-
-        return new ReadOnlyMemory<byte>(buffer, 0, length);
     }
 
     private static ObjectResult ValidationProblem(IDictionary<string, string[]> errors) =>
