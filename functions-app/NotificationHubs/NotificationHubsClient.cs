@@ -14,11 +14,7 @@ namespace AcsPush.Functions.NotificationHubs;
 /// failures and attempt timeouts, honouring <c>Retry-After</c>, within <see cref="NotificationHubsClientOptions.MaxAttempts"/>
 /// and <see cref="NotificationHubsClientOptions.TimeBudget"/>. Every attempt is signed afresh.
 /// </summary>
-public sealed partial class NotificationHubsClient(
-    HttpClient httpClient,
-    IOptions<NotificationHubsClientOptions> options,
-    TimeProvider timeProvider,
-    ILogger<NotificationHubsClient> logger) : INotificationHubsClient
+public sealed partial class NotificationHubsClient : INotificationHubsClient
 {
     /// <summary>The REST API version every request carries.</summary>
     public const string ApiVersion = "2020-06";
@@ -35,10 +31,34 @@ public sealed partial class NotificationHubsClient(
 
     private static readonly JsonSerializerOptions InstallationJson = new(JsonSerializerDefaults.Web);
 
-    private readonly NotificationHubsClientOptions settings = options.Value;
-    private readonly NotificationHubsConnection connection = NotificationHubsConnection.Parse(options.Value.ConnectionString);
+    private readonly HttpClient httpClient;
+    private readonly TimeProvider timeProvider;
+    private readonly ILogger<NotificationHubsClient> logger;
+    private readonly NotificationHubsClientOptions settings;
+    private readonly NotificationHubsConnection connection;
 
-    private Uri HubUri => new(connection.Endpoint, settings.HubName + "/");
+    /// <summary>The hub's base address, <c>https://{namespace}.servicebus.windows.net/{hub}/</c>.</summary>
+    private readonly Uri hubUri;
+
+    /// <summary>Where sends go: <c>{hub}/messages/?api-version=…</c>.</summary>
+    private readonly Uri messagesUri;
+
+    /// <summary>Creates a client for the hub named in <paramref name="options"/>.</summary>
+    public NotificationHubsClient(
+        HttpClient httpClient,
+        IOptions<NotificationHubsClientOptions> options,
+        TimeProvider timeProvider,
+        ILogger<NotificationHubsClient> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.httpClient = httpClient;
+        this.timeProvider = timeProvider;
+        this.logger = logger;
+        settings = options.Value;
+        connection = NotificationHubsConnection.Parse(settings.ConnectionString);
+        hubUri = new Uri(connection.Endpoint, settings.HubName + "/");
+        messagesUri = new Uri(hubUri, "messages/?api-version=" + ApiVersion);
+    }
 
     /// <inheritdoc />
     public async Task<NotificationOutcome> SendNotificationAsync(
@@ -62,14 +82,13 @@ public sealed partial class NotificationHubsClient(
             RejectLineBreaks(value, nameof(notification));
         }
 
-        var uri = new Uri(HubUri, "messages/?api-version=" + ApiVersion);
         var body = Encoding.UTF8.GetBytes(notification.Body);
 
         var answer = await SendWithRetriesAsync(
             "send",
             () =>
             {
-                var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = JsonContent(body, JsonUtf8) };
+                var request = new HttpRequestMessage(HttpMethod.Post, messagesUri) { Content = JsonContent(body, JsonUtf8) };
                 request.Headers.TryAddWithoutValidation("ServiceBusNotification-Format", format);
                 request.Headers.TryAddWithoutValidation("ServiceBusNotification-Tags", tagExpression);
                 foreach (var (name, value) in extraHeaders)
@@ -125,7 +144,7 @@ public sealed partial class NotificationHubsClient(
     }
 
     private Uri InstallationUri(string installationId) =>
-        new(HubUri, "installations/" + Uri.EscapeDataString(installationId) + "?api-version=" + ApiVersion);
+        new(hubUri, "installations/" + Uri.EscapeDataString(installationId) + "?api-version=" + ApiVersion);
 
     private async Task<HubAnswer> SendWithRetriesAsync(
         string operation,
