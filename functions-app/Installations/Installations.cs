@@ -105,11 +105,9 @@ public sealed partial class Installations(INotificationHubsClient hubs, ILogger<
         }
     }
 
-    private static string WhatToCheck(int hubStatus) => hubStatus switch
+    // 401/403/404 concern the app's settings, worded as the client words them; 400 concerns the caller's body.
+    private static string WhatToCheck(int hubStatus) => NotificationHubsClient.ConfigurationHint(hubStatus) ?? hubStatus switch
     {
-        401 or 403 =>
-            "The hub refused the function app's credentials. Check the NotificationHubs:ConnectionString app setting: its policy must exist on the hub or namespace, hold the Listen right (installations) and carry a current key.",
-        404 => "The hub was not found. Check the NotificationHubs:HubName app setting and the namespace in NotificationHubs:ConnectionString.",
         400 => "The hub rejected the installation as malformed. Check that pushChannel is the device token of the given platform.",
         _ => string.Create(CultureInfo.InvariantCulture, $"The hub answered HTTP {hubStatus}. Quote the trackingId when contacting Azure support."),
     };

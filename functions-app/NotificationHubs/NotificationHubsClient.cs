@@ -301,14 +301,20 @@ public sealed partial class NotificationHubsClient : INotificationHubsClient
         };
     }
 
+    /// <summary>What to check in the app's settings when the hub answers 401, 403 or 404; null for other statuses.</summary>
+    internal static string? ConfigurationHint(int status) => status switch
+    {
+        401 => "The hub rejected the credentials: NotificationHubs:ConnectionString must hold a current key (keys rotate) of a policy on this namespace or hub.",
+        403 => "The policy in NotificationHubs:ConnectionString lacks the right for this operation (Send to send, Listen for installations), or a hub quota is exceeded.",
+        404 => "No such hub or entity: check NotificationHubs:HubName and the namespace in NotificationHubs:ConnectionString.",
+        _ => null,
+    };
+
     private static string RejectionMessage(string operation, HttpStatusCode status, string? trackingId, string? detail)
     {
-        var hint = (int)status switch
+        var hint = ConfigurationHint((int)status) ?? (int)status switch
         {
             400 => "The hub rejected the request as malformed: check the payload, the headers and the tag expression.",
-            401 => "The hub rejected the credentials: NotificationHubs:ConnectionString must hold a current key (keys rotate) of a policy on this namespace or hub.",
-            403 => "The policy in NotificationHubs:ConnectionString lacks the right for this operation (Send to send, Listen for installations), or a hub quota is exceeded.",
-            404 => "No such hub or entity: check NotificationHubs:HubName and the namespace in NotificationHubs:ConnectionString.",
             413 => "The payload is too large (APNs and FCM accept about 4 KB).",
             _ => "The hub gave an unexpected answer.",
         };
