@@ -1,11 +1,6 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using AcsPush.Functions.Testing;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace AcsPush.Functions.Benchmarks;
 
@@ -26,30 +21,21 @@ internal sealed record HubTally(
 /// </summary>
 internal sealed class StandInHub : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackServer _server = null!;
     private ConcurrentDictionary<(string Tag, string Format), int> _sends = new();
     private ConcurrentDictionary<int, int> _statuses = new();
     private int _unsigned;
     private int _otherRequests;
 
-    private StandInHub(WebApplication app) => _app = app;
-
-    public Uri BaseAddress { get; private set; } = null!;
+    public Uri BaseAddress => _server.BaseAddress;
 
     /// <summary>Delay added to every send before it is answered.</summary>
     public TimeSpan Latency { get; set; }
 
     public static async Task<StandInHub> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var hub = new StandInHub(app);
-        app.Run(hub.AnswerAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        hub.BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
+        var hub = new StandInHub();
+        hub._server = await LoopbackServer.StartAsync(hub.AnswerAsync);
         return hub;
     }
 
@@ -107,7 +93,6 @@ internal sealed class StandInHub : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
     }
 }

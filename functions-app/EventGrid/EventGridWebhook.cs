@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using AcsPush.Functions.Http;
 using Azure.Messaging.EventGrid;
 using Azure.Messaging.EventGrid.SystemEvents;
 using Microsoft.AspNetCore.Http;
@@ -41,14 +41,14 @@ public sealed partial class EventGridWebhook(
         }
 
         var settings = options.Value;
-        var body = await ReadBodyAsync(req, settings.MaxRequestBodyBytes, req.HttpContext.RequestAborted).ConfigureAwait(false);
+        var body = await BoundedBody.ReadAsync(req, settings.MaxRequestBodyBytes, req.HttpContext.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
             LogTooLarge(logger, settings.MaxRequestBodyBytes);
             return Json(StatusCodes.Status413PayloadTooLarge, new { error = $"The body exceeds {settings.MaxRequestBodyBytes} bytes." });
         }
 
-        var parsed = EventGridRequestParser.Parse(body, req.ContentType);
+        var parsed = EventGridRequestParser.Parse(new BinaryData(body.Value), req.ContentType);
         if (!parsed.Succeeded)
         {
             LogRejectedBody(logger, parsed.Error!);
@@ -102,32 +102,6 @@ public sealed partial class EventGridWebhook(
         }
 
         return Json(StatusCodes.Status400BadRequest, new { error = "The subscription validation event has no validationCode." });
-    }
-
-    /// <summary>Reads at most <paramref name="maxBytes"/>; null when the body is larger.</summary>
-    private static async Task<BinaryData?> ReadBodyAsync(HttpRequest req, int maxBytes, CancellationToken cancellationToken)
-    {
-        if (req.ContentLength > maxBytes)
-        {
-            return null;
-        }
-
-        var writer = new ArrayBufferWriter<byte>((int)Math.Clamp(req.ContentLength ?? 16 * 1024, 256, maxBytes + 1L));
-        while (true)
-        {
-            var memory = writer.GetMemory(16 * 1024);
-            var read = await req.Body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                return new BinaryData(writer.WrittenMemory);
-            }
-
-            writer.Advance(read);
-            if (writer.WrittenCount > maxBytes)
-            {
-                return null;
-            }
-        }
     }
 
     private static ContentResult Json(int status, object value) => new()

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using AcsPush.Functions.NotificationHubs;
+using AcsPush.Functions.Notifications;
 
 namespace AcsPush.Functions.Installations;
 
@@ -19,6 +20,13 @@ internal sealed partial record InstallationRequest(InstallationPlatform Platform
     /// <summary>Checks the route's installation id: 1-64 characters, letters, digits, '.', '_' or '-', starting with a letter or digit.</summary>
     public static bool IsValidInstallationId(string? installationId) =>
         installationId is not null && InstallationIdPattern().IsMatch(installationId);
+
+    // "8:acs:, 8:spool:, 8:gcch-acs: or 8:dod-acs:"
+    private static readonly string UserIdRule =
+        "userId must be the raw id of an Azure Communication Services user: "
+        + string.Join(", ", CommunicationRecipient.CommunicationUserPrefixes.Take(CommunicationRecipient.CommunicationUserPrefixes.Count - 1))
+        + " or " + CommunicationRecipient.CommunicationUserPrefixes[^1]
+        + " followed by the id (letters, digits, '-', '_'), at most 256 characters.";
 
     public const string InstallationIdRule =
         "installationId must be 1-64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit.";
@@ -162,8 +170,7 @@ internal sealed partial record InstallationRequest(InstallationPlatform Platform
 
         if (userId is null || !AcsUserIdPattern().IsMatch(userId))
         {
-            errors["userId"] = [
-                "userId must be the raw id of an Azure Communication Services user: 8:acs:, 8:spool:, 8:gcch-acs: or 8:dod-acs: followed by the id (letters, digits, '-', '_'), at most 256 characters."];
+            errors["userId"] = [UserIdRule];
         }
     }
 
@@ -176,7 +183,7 @@ internal sealed partial record InstallationRequest(InstallationPlatform Platform
     [GeneratedRegex("^[\\x21-\\x7E]{1,4096}$")]
     private static partial Regex FcmTokenPattern();
 
-    // Communication user raw ids: public cloud 8:acs:, older 8:spool:, US Government clouds 8:gcch-acs: and 8:dod-acs:.
-    [GeneratedRegex("^(?=.{1,256}$)8:(acs|spool|gcch-acs|dod-acs):[A-Za-z0-9_-]+$")]
+    // Communication user raw ids: one of CommunicationRecipient's prefixes followed by the id.
+    [GeneratedRegex("^(?=.{1,256}$)8:(" + CommunicationRecipient.CommunicationUserKinds + "):[A-Za-z0-9_-]+$")]
     private static partial Regex AcsUserIdPattern();
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AcsPush.Functions.Http;
 using AcsPush.Functions.NotificationHubs;
 using AcsPush.Functions.Notifications;
 using Microsoft.AspNetCore.Http;
@@ -52,7 +53,7 @@ public sealed partial class Installations(INotificationHubsClient hubs, ILogger<
             return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", "Send the body as application/json (UTF-8).");
         }
 
-        var body = await ReadBodyAsync(req, cancellationToken).ConfigureAwait(false);
+        var body = await BoundedBody.ReadAsync(req, InstallationRequest.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
             return Problem(
@@ -104,11 +105,9 @@ public sealed partial class Installations(INotificationHubsClient hubs, ILogger<
         }
     }
 
-    private static string WhatToCheck(int hubStatus) => hubStatus switch
+    // 401/403/404 concern the app's settings, worded as the client words them; 400 concerns the caller's body.
+    private static string WhatToCheck(int hubStatus) => NotificationHubsClient.ConfigurationHint(hubStatus) ?? hubStatus switch
     {
-        401 or 403 =>
-            "The hub refused the function app's credentials. Check the NotificationHubs:ConnectionString app setting: its policy must exist on the hub or namespace, hold the Listen right (installations) and carry a current key.",
-        404 => "The hub was not found. Check the NotificationHubs:HubName app setting and the namespace in NotificationHubs:ConnectionString.",
         400 => "The hub rejected the installation as malformed. Check that pushChannel is the device token of the given platform.",
         _ => string.Create(CultureInfo.InvariantCulture, $"The hub answered HTTP {hubStatus}. Quote the trackingId when contacting Azure support."),
     };
@@ -123,31 +122,6 @@ public sealed partial class Installations(INotificationHubsClient hubs, ILogger<
         var isJson = mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) ||
                      mediaType.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase);
         return isJson && (!mediaType.Charset.HasValue || mediaType.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
-    }
-
-    /// <summary>Reads at most <see cref="InstallationRequest.MaxBodyBytes"/>; null when the body is larger.</summary>
-    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest req, CancellationToken cancellationToken)
-    {
-        if (req.ContentLength > InstallationRequest.MaxBodyBytes)
-        {
-            return null;
-        }
-
-        var buffer = new byte[InstallationRequest.MaxBodyBytes + 1];
-        var length = 0;
-        int read;
-        while (length < buffer.Length &&
-               (read = await req.Body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            length += read;
-        }
-
-        if (length > InstallationRequest.MaxBodyBytes)
-        {
-            return null;
-        }
-
-        return new ReadOnlyMemory<byte>(buffer, 0, length);
     }
 
     private static ObjectResult ValidationProblem(IDictionary<string, string[]> errors) =>

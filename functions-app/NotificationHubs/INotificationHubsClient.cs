@@ -29,6 +29,18 @@ public enum NotificationFormat
     FcmV1,
 }
 
+/// <summary>Wire names of <see cref="NotificationFormat"/>.</summary>
+internal static class NotificationFormatExtensions
+{
+    /// <summary>The format as Notification Hubs spells it in <c>ServiceBusNotification-Format</c> (<c>apple</c>, <c>fcmv1</c>).</summary>
+    internal static string WireName(this NotificationFormat format) => format switch
+    {
+        NotificationFormat.Apple => "apple",
+        NotificationFormat.FcmV1 => "fcmv1",
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown notification format."),
+    };
+}
+
 /// <summary>A native notification: the platform format, the JSON body and extra headers (for example <c>apns-push-type</c>).</summary>
 public sealed record NotificationRequest(
     NotificationFormat Format,

@@ -14,11 +14,7 @@ namespace AcsPush.Functions.NotificationHubs;
 /// failures and attempt timeouts, honouring <c>Retry-After</c>, within <see cref="NotificationHubsClientOptions.MaxAttempts"/>
 /// and <see cref="NotificationHubsClientOptions.TimeBudget"/>. Every attempt is signed afresh.
 /// </summary>
-public sealed partial class NotificationHubsClient(
-    HttpClient httpClient,
-    IOptions<NotificationHubsClientOptions> options,
-    TimeProvider timeProvider,
-    ILogger<NotificationHubsClient> logger) : INotificationHubsClient
+public sealed partial class NotificationHubsClient : INotificationHubsClient
 {
     /// <summary>The REST API version every request carries.</summary>
     public const string ApiVersion = "2020-06";
@@ -35,10 +31,34 @@ public sealed partial class NotificationHubsClient(
 
     private static readonly JsonSerializerOptions InstallationJson = new(JsonSerializerDefaults.Web);
 
-    private readonly NotificationHubsClientOptions settings = options.Value;
-    private readonly NotificationHubsConnection connection = NotificationHubsConnection.Parse(options.Value.ConnectionString);
+    private readonly HttpClient httpClient;
+    private readonly TimeProvider timeProvider;
+    private readonly ILogger<NotificationHubsClient> logger;
+    private readonly NotificationHubsClientOptions settings;
+    private readonly NotificationHubsConnection connection;
 
-    private Uri HubUri => new(connection.Endpoint, settings.HubName + "/");
+    /// <summary>The hub's base address, <c>https://{namespace}.servicebus.windows.net/{hub}/</c>.</summary>
+    private readonly Uri hubUri;
+
+    /// <summary>Where sends go: <c>{hub}/messages/?api-version=…</c>.</summary>
+    private readonly Uri messagesUri;
+
+    /// <summary>Creates a client for the hub named in <paramref name="options"/>.</summary>
+    public NotificationHubsClient(
+        HttpClient httpClient,
+        IOptions<NotificationHubsClientOptions> options,
+        TimeProvider timeProvider,
+        ILogger<NotificationHubsClient> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.httpClient = httpClient;
+        this.timeProvider = timeProvider;
+        this.logger = logger;
+        settings = options.Value;
+        connection = NotificationHubsConnection.Parse(settings.ConnectionString);
+        hubUri = new Uri(connection.Endpoint, settings.HubName + "/");
+        messagesUri = new Uri(hubUri, "messages/?api-version=" + ApiVersion);
+    }
 
     /// <inheritdoc />
     public async Task<NotificationOutcome> SendNotificationAsync(
@@ -50,12 +70,7 @@ public sealed partial class NotificationHubsClient(
         ArgumentException.ThrowIfNullOrWhiteSpace(tagExpression);
         ArgumentNullException.ThrowIfNull(notification.Body);
         RejectLineBreaks(tagExpression, nameof(tagExpression));
-        var format = notification.Format switch
-        {
-            NotificationFormat.Apple => "apple",
-            NotificationFormat.FcmV1 => "fcmv1",
-            _ => throw new ArgumentOutOfRangeException(nameof(notification), notification.Format, "Unknown notification format."),
-        };
+        var format = notification.Format.WireName();
         var extraHeaders = notification.Headers ?? new Dictionary<string, string>();
         foreach (var (name, value) in extraHeaders)
         {
@@ -67,14 +82,13 @@ public sealed partial class NotificationHubsClient(
             RejectLineBreaks(value, nameof(notification));
         }
 
-        var uri = new Uri(HubUri, "messages/?api-version=" + ApiVersion);
         var body = Encoding.UTF8.GetBytes(notification.Body);
 
         var answer = await SendWithRetriesAsync(
             "send",
             () =>
             {
-                var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = JsonContent(body, JsonUtf8) };
+                var request = new HttpRequestMessage(HttpMethod.Post, messagesUri) { Content = JsonContent(body, JsonUtf8) };
                 request.Headers.TryAddWithoutValidation("ServiceBusNotification-Format", format);
                 request.Headers.TryAddWithoutValidation("ServiceBusNotification-Tags", tagExpression);
                 foreach (var (name, value) in extraHeaders)
@@ -130,7 +144,7 @@ public sealed partial class NotificationHubsClient(
     }
 
     private Uri InstallationUri(string installationId) =>
-        new(HubUri, "installations/" + Uri.EscapeDataString(installationId) + "?api-version=" + ApiVersion);
+        new(hubUri, "installations/" + Uri.EscapeDataString(installationId) + "?api-version=" + ApiVersion);
 
     private async Task<HubAnswer> SendWithRetriesAsync(
         string operation,
@@ -287,14 +301,20 @@ public sealed partial class NotificationHubsClient(
         };
     }
 
+    /// <summary>What to check in the app's settings when the hub answers 401, 403 or 404; null for other statuses.</summary>
+    internal static string? ConfigurationHint(int status) => status switch
+    {
+        401 => "The hub rejected the credentials: NotificationHubs:ConnectionString must hold a current key (keys rotate) of a policy on this namespace or hub.",
+        403 => "The policy in NotificationHubs:ConnectionString lacks the right for this operation (Send to send, Listen for installations), or a hub quota is exceeded.",
+        404 => "No such hub or entity: check NotificationHubs:HubName and the namespace in NotificationHubs:ConnectionString.",
+        _ => null,
+    };
+
     private static string RejectionMessage(string operation, HttpStatusCode status, string? trackingId, string? detail)
     {
-        var hint = (int)status switch
+        var hint = ConfigurationHint((int)status) ?? (int)status switch
         {
             400 => "The hub rejected the request as malformed: check the payload, the headers and the tag expression.",
-            401 => "The hub rejected the credentials: NotificationHubs:ConnectionString must hold a current key (keys rotate) of a policy on this namespace or hub.",
-            403 => "The policy in NotificationHubs:ConnectionString lacks the right for this operation (Send to send, Listen for installations), or a hub quota is exceeded.",
-            404 => "No such hub or entity: check NotificationHubs:HubName and the namespace in NotificationHubs:ConnectionString.",
             413 => "The payload is too large (APNs and FCM accept about 4 KB).",
             _ => "The hub gave an unexpected answer.",
         };

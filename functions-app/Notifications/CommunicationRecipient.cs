@@ -24,8 +24,19 @@ public enum RecipientKind
 /// <summary>Classifies communication identifiers; only ACS users can receive pushes from this app.</summary>
 public static class CommunicationRecipient
 {
-    // Raw id prefixes of ACS users in the public, DoD and GCCH clouds, and the legacy "spool" form.
-    private static readonly string[] CommunicationUserPrefixes = ["8:acs:", "8:spool:", "8:dod-acs:", "8:gcch-acs:"];
+    /// <summary>
+    /// The kinds in ACS user raw ids <c>8:{kind}:…</c>, as a regular-expression alternation: public cloud <c>acs</c>,
+    /// the legacy <c>spool</c> form, and the US Government clouds <c>gcch-acs</c> and <c>dod-acs</c>.
+    /// </summary>
+    internal const string CommunicationUserKinds = "acs|spool|gcch-acs|dod-acs";
+
+    /// <summary>Raw id prefixes of ACS users (<c>8:acs:</c>, …), in the order of <see cref="CommunicationUserKinds"/>.</summary>
+    internal static IReadOnlyList<string> CommunicationUserPrefixes { get; } =
+        [.. CommunicationUserKinds.Split('|').Select(kind => $"8:{kind}:")];
+
+    /// <summary>Tells whether <paramref name="rawId"/> starts with the prefix of an ACS user (<c>8:acs:</c>, …).</summary>
+    internal static bool IsCommunicationUserRawId(string rawId) =>
+        CommunicationUserPrefixes.Any(prefix => rawId.StartsWith(prefix, StringComparison.Ordinal));
 
     /// <summary>Returns the raw id of <paramref name="identifier"/> (trimmed), or null when it has none.</summary>
     public static string? RawIdOf(CommunicationIdentifierModel? identifier)
@@ -56,7 +67,7 @@ public static class CommunicationRecipient
         }
 
         if (identifier.CommunicationUser is not null
-            || CommunicationUserPrefixes.Any(prefix => rawId.StartsWith(prefix, StringComparison.Ordinal)))
+            || IsCommunicationUserRawId(rawId))
         {
             return RecipientKind.CommunicationUser;
         }

@@ -31,12 +31,7 @@ public static class PushPayloadBuilder
     public static IReadOnlyList<NotificationFormat> Formats { get; } = [NotificationFormat.Apple, NotificationFormat.FcmV1];
 
     /// <summary>Name of a format as Notification Hubs spells it (<c>apple</c>, <c>fcmv1</c>).</summary>
-    public static string FormatName(NotificationFormat format) => format switch
-    {
-        NotificationFormat.Apple => "apple",
-        NotificationFormat.FcmV1 => "fcmv1",
-        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown notification format."),
-    };
+    public static string FormatName(NotificationFormat format) => format.WireName();
 
     /// <summary>Builds the request for <paramref name="format"/>; the body is at most <see cref="MaxPayloadBytes"/> bytes.</summary>
     public static NotificationRequest Build(PushNotification push, NotificationFormat format)

@@ -1,6 +1,7 @@
 using System.Text;
 using AcsPush.Functions.NotificationHubs;
 using AcsPush.Functions.Notifications;
+using AcsPush.Functions.Tests.EventGrid;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -27,16 +28,8 @@ public class InstallationsTests
             .Callback<Installation, CancellationToken>((installation, _) => saved = installation)
             .Returns(Task.CompletedTask);
 
-    private static HttpRequest Request(string method, string? body = null, string? contentType = "application/json", bool declareLength = true)
-    {
-        var context = new DefaultHttpContext();
-        context.Request.Method = method;
-        context.Request.ContentType = contentType;
-        var bytes = Encoding.UTF8.GetBytes(body ?? string.Empty);
-        context.Request.Body = new MemoryStream(bytes);
-        context.Request.ContentLength = declareLength ? bytes.Length : null;
-        return context.Request;
-    }
+    private static HttpRequest Request(string method, string? body = null, string? contentType = "application/json", bool declareLength = true) =>
+        HttpRequests.Create(method, Encoding.UTF8.GetBytes(body ?? string.Empty), contentType, sendContentLength: declareLength);
 
     private static string Body(string platform = "apns", string pushChannel = ApnsToken, string userId = AcsUser) =>
         $$"""{"platform":"{{platform}}","pushChannel":"{{pushChannel}}","userId":"{{userId}}"}""";

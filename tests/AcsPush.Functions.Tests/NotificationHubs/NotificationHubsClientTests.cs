@@ -414,10 +414,8 @@ public sealed class NotificationHubsClientTests : IDisposable
         handler.Respond(status);
         var client = CreateClient();
 
-        var task = client.DeleteInstallationAsync("device-01");
-        await task;
+        await client.DeleteInstallationAsync("device-01");
 
-        Assert.True(task.IsCompletedSuccessfully);
         var request = Assert.Single(handler.Requests);
         Assert.Equal(HttpMethod.Delete, request.Method);
         Assert.Equal("https://contoso-ns.servicebus.windows.net/com.contoso.app/installations/device-01?api-version=2020-06", request.Uri.AbsoluteUri);

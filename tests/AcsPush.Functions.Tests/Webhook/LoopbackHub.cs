@@ -1,11 +1,6 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using AcsPush.Functions.Testing;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace AcsPush.Functions.Tests.Webhook;
 
@@ -21,33 +16,25 @@ internal sealed record HubRequest(string Method, string Path, string? Format, st
 /// </summary>
 internal sealed class LoopbackHub : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentQueue<HubAnswer> _script;
     private readonly HubAnswer _fallback;
     private readonly ConcurrentQueue<HubRequest> _requests = new();
+    private LoopbackServer _server = null!;
 
-    private LoopbackHub(WebApplication app, IEnumerable<HubAnswer> script, HubAnswer? fallback)
+    private LoopbackHub(IEnumerable<HubAnswer> script, HubAnswer? fallback)
     {
-        _app = app;
         _script = new ConcurrentQueue<HubAnswer>(script);
         _fallback = fallback ?? new HubAnswer(201, new Dictionary<string, string>());
     }
 
-    public Uri BaseAddress { get; private set; } = null!;
+    public Uri BaseAddress => _server.BaseAddress;
 
     public IReadOnlyList<HubRequest> Requests => [.. _requests];
 
     public static async Task<LoopbackHub> StartAsync(IEnumerable<HubAnswer> script, HubAnswer? fallback = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var hub = new LoopbackHub(app, script, fallback);
-        app.Run(hub.AnswerAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        hub.BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
+        var hub = new LoopbackHub(script, fallback);
+        hub._server = await LoopbackServer.StartAsync(hub.AnswerAsync);
         return hub;
     }
 
@@ -81,7 +68,6 @@ internal sealed class LoopbackHub : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
     }
 }
