@@ -216,8 +216,4 @@ export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
 }
 
 /** Waits until every registration and call the program started has been answered. */
-export async function settled(): Promise<void> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
-    await settings.waitForRPCs();
-}
+export { settle as settled } from "../../../infra/lib/plan/capture";
