@@ -1,13 +1,16 @@
+import * as pulumi from "@pulumi/pulumi";
 import { SECRET_MASK, UNKNOWN_MASK } from "./model";
 
-// Signatures of the Pulumi wire format (see @pulumi/pulumi/runtime/rpc.js).
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-const OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
-const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
-const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+// Signatures of the Pulumi wire format.
+const {
+    specialSigKey: SIG_KEY,
+    specialSecretSig: SECRET_SIG,
+    specialResourceSig: RESOURCE_SIG,
+    specialOutputValueSig: OUTPUT_SIG,
+    specialAssetSig: ASSET_SIG,
+    specialArchiveSig: ARCHIVE_SIG,
+    unknownValue: UNKNOWN,
+} = pulumi.runtime;
 
 /**
  * Turns serialized resource inputs into plain JSON for a plan: secrets become `[secret]`, unknowns
