@@ -32,15 +32,16 @@ export interface FunctionCodeArgs {
 /** `[Function(nameof(EventGridWebhook))]` in functions-app/EventGrid/EventGridWebhook.cs. */
 export const WEBHOOK_FUNCTION_NAME = "EventGridWebhook";
 
-/** The publish step: a Release build of the function app, zipped with host.json at the root. */
-export const PUBLISH_SCRIPT = [
-    "set -eu",
+/** A Release build of the function app, zipped with host.json at the root; shared by publish and deploy. */
+const PUBLISH_LINES = [
     'rm -rf "$OUT_DIR/publish" "$OUT_DIR/package.zip"',
     'dotnet publish "$PROJECT_DIR" -c Release -o "$OUT_DIR/publish" --nologo',
     'test -f "$OUT_DIR/publish/host.json"',
     '(cd "$OUT_DIR/publish" && zip -q -r -X ../package.zip .)',
-    'echo "package: $OUT_DIR/package.zip"',
-].join("\n");
+];
+
+/** The publish step: a Release build of the function app, zipped with host.json at the root. */
+export const PUBLISH_SCRIPT = ["set -eu", ...PUBLISH_LINES, 'echo "package: $OUT_DIR/package.zip"'].join("\n");
 
 /**
  * The deploy step. The Azure CLI recognises a Flex Consumption app and posts the package to the app's
@@ -53,9 +54,7 @@ export const PUBLISH_SCRIPT = [
 export const DEPLOY_SCRIPT = [
     "set -eu",
     'if [ ! -f "$OUT_DIR/package.zip" ]; then',
-    '  rm -rf "$OUT_DIR/publish"',
-    '  dotnet publish "$PROJECT_DIR" -c Release -o "$OUT_DIR/publish" --nologo',
-    '  (cd "$OUT_DIR/publish" && zip -q -r -X ../package.zip .)',
+    ...PUBLISH_LINES.map((line) => `  ${line}`),
     "fi",
     "attempt=1",
     'until az functionapp deployment source config-zip --resource-group "$RESOURCE_GROUP" --name "$FUNCTION_APP" ' +
