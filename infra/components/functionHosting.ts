@@ -5,10 +5,11 @@ import * as storage from "@pulumi/azure-native/storage";
 import * as web from "@pulumi/azure-native/web";
 import type * as types from "@pulumi/azure-native/types";
 import * as pulumi from "@pulumi/pulumi";
-import { BUILT_IN_ROLES, FUNCTION_RUNTIME, roleDefinitionId } from "../lib/catalog";
+import { BUILT_IN_ROLES, FUNCTION_RUNTIME } from "../lib/catalog";
 import type { ResourceNames } from "../lib/naming";
 import { after } from "../lib/outputs";
 import { blobContainerUrl, functionHostName, tableServiceUri } from "../lib/urls";
+import { servicePrincipalRole } from "./roleAssignment";
 
 export interface FunctionHostingArgs {
     resourceGroupName: pulumi.Input<string>;
@@ -213,16 +214,10 @@ export class FunctionHosting extends pulumi.ComponentResource {
 
         const principalId = this.app.identity.apply((i) => i?.principalId ?? "");
         const grant = (role: string, scope: pulumi.Input<string>, roleId: string, roleName: string) =>
-            new authorization.RoleAssignment(
+            servicePrincipalRole(
                 `${name}-${role}`,
-                {
-                    principalId,
-                    principalType: "ServicePrincipal",
-                    roleDefinitionId: pulumi.output(args.subscriptionId).apply((s) => roleDefinitionId(s ?? "", roleId)),
-                    scope,
-                    description: `${n.functionApp}: ${roleName}`,
-                },
-                { parent: this },
+                { principalId, subscriptionId: args.subscriptionId, roleId, scope, description: `${n.functionApp}: ${roleName}` },
+                this,
             );
         const roles = BUILT_IN_ROLES;
         this.accessGrants = [
