@@ -14,7 +14,7 @@ export interface FunctionCodeArgs {
     hostName: pulumi.Input<string>;
     /** Name of the HTTP function behind `/api/events` (its `[Function]` name); default `EventGridWebhook`. */
     webhookFunctionName?: string;
-    /** SHA-256 of the function app's sources (`hashSourceDir`); a new value publishes and deploys again. */
+    /** SHA-256 of the function app's sources (`hashFunctionAppBuild`); a new value publishes and deploys again. */
     sourceHash: pulumi.Input<string>;
     /** Project folder, relative to the Pulumi project folder; default `functions-app`. */
     projectDir?: pulumi.Input<string>;
@@ -89,8 +89,6 @@ export class FunctionCode extends pulumi.ComponentResource {
     public readonly ready: command.local.Command;
     /** `https://<host>/api/events?code=<the webhook function's default key>`, read after the deployment; secret. */
     public readonly webhookUrl: pulumi.Output<string>;
-    /** Path of the deployed package, relative to the Pulumi project folder. */
-    public readonly packagePath: pulumi.Output<string>;
 
     constructor(name: string, args: FunctionCodeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("acs-push:azure:FunctionCode", name, {}, opts);
@@ -160,7 +158,6 @@ export class FunctionCode extends pulumi.ComponentResource {
             { parent: this, dependsOn: [deploy] },
         );
 
-        this.packagePath = pulumi.interpolate`${outputDir}/package.zip`;
-        this.registerOutputs({ ready: this.ready, webhookUrl: this.webhookUrl, packagePath: this.packagePath });
+        this.registerOutputs({ ready: this.ready, webhookUrl: this.webhookUrl });
     }
 }

@@ -51,10 +51,8 @@ export interface FunctionHostingArgs {
  */
 export class FunctionHosting extends pulumi.ComponentResource {
     public readonly appName: pulumi.Output<string>;
-    public readonly appId: pulumi.Output<string>;
     public readonly hostName: pulumi.Output<string>;
     public readonly baseUrl: pulumi.Output<string>;
-    public readonly principalId: pulumi.Output<string>;
     public readonly storageAccountName: pulumi.Output<string>;
     public readonly storageAccountId: pulumi.Output<string>;
     /** `https://<account>.blob.core.windows.net/<deployment container>`: where Flex reads the app package. */
@@ -228,10 +226,8 @@ export class FunctionHosting extends pulumi.ComponentResource {
         ];
 
         this.appName = appName;
-        this.appId = this.app.id;
         this.hostName = this.app.defaultHostName.apply((h) => functionHostName(h, n.functionApp));
         this.baseUrl = this.hostName.apply((h) => `https://${h}`);
-        this.principalId = principalId;
         this.storageAccountName = accountName;
         this.storageAccountId = account.id;
         this.deploymentContainerUrl = deploymentContainerUrl;
@@ -240,10 +236,8 @@ export class FunctionHosting extends pulumi.ComponentResource {
 
         this.registerOutputs({
             appName: this.appName,
-            appId: this.appId,
             hostName: this.hostName,
             baseUrl: this.baseUrl,
-            principalId: this.principalId,
             storageAccountName: this.storageAccountName,
             storageAccountId: this.storageAccountId,
             deploymentContainerUrl: this.deploymentContainerUrl,
