@@ -12,13 +12,23 @@ const {
     unknownValue: UNKNOWN,
 } = pulumi.runtime;
 
+/** Secrets shorter than this are not masked: they would match ordinary text. */
+const MIN_SECRET_LENGTH = 4;
+
+const maskable = (knownSecrets: readonly string[]) => knownSecrets.filter((s) => s.length >= MIN_SECRET_LENGTH);
+
+/** Replaces every occurrence of one of `knownSecrets` in `text` by `[secret]`. */
+export function maskText(text: string, knownSecrets: readonly string[]): string {
+    return maskable(knownSecrets).reduce((t, s) => t.split(s).join(SECRET_MASK), text);
+}
+
 /**
  * Turns serialized resource inputs into plain JSON for a plan: secrets become `[secret]`, unknowns
  * `[unknown]`, resource references their URN, and any string containing one of `knownSecrets` is masked
  * too (a value derived from a secret that lost its secret flag). Object keys come out sorted.
  */
 export function maskInputs(value: unknown, knownSecrets: readonly string[] = []): unknown {
-    const secrets = knownSecrets.filter((s) => s.length >= 4);
+    const secrets = maskable(knownSecrets);
     const walk = (v: unknown): unknown => {
         if (v === UNKNOWN) return UNKNOWN_MASK;
         if (typeof v === "string") return secrets.some((s) => v.includes(s)) ? SECRET_MASK : v;
