@@ -1,16 +1,15 @@
-import * as pulumi from "@pulumi/pulumi";
+// Signatures of the Pulumi wire format (`pulumi.runtime.specialSigKey` etc.), taken from the SDK's rpc module
+// alone: plan diffs and renders use this file and need not load the whole SDK.
+import {
+    specialArchiveSig as ARCHIVE_SIG,
+    specialAssetSig as ASSET_SIG,
+    specialOutputValueSig as OUTPUT_SIG,
+    specialResourceSig as RESOURCE_SIG,
+    specialSecretSig as SECRET_SIG,
+    specialSigKey as SIG_KEY,
+    unknownValue as UNKNOWN,
+} from "@pulumi/pulumi/runtime/rpc";
 import { SECRET_MASK, UNKNOWN_MASK } from "./model";
-
-// Signatures of the Pulumi wire format.
-const {
-    specialSigKey: SIG_KEY,
-    specialSecretSig: SECRET_SIG,
-    specialResourceSig: RESOURCE_SIG,
-    specialOutputValueSig: OUTPUT_SIG,
-    specialAssetSig: ASSET_SIG,
-    specialArchiveSig: ARCHIVE_SIG,
-    unknownValue: UNKNOWN,
-} = pulumi.runtime;
 
 /** Secrets shorter than this are not masked: they would match ordinary text. */
 const MIN_SECRET_LENGTH = 4;
