@@ -85,37 +85,26 @@ const functions = new FunctionHosting("functions", {
     tags,
 });
 
-// What code deployment needs: the app, where it lives and where Flex reads its package from.
-const functionAppName = functions.appName;
-const functionResourceGroupName = resourceGroupName;
-const deploymentContainerUrl = functions.deploymentContainerUrl;
-const storageAccountName = functions.storageAccountName;
-
-// The code deployment needs the app and its storage access (the app writes its own package).
-const appReady: pulumi.Resource[] = [functions.app, ...functions.accessGrants];
-
 // Build and deploy the function code (again only when functions-app/ changes), read the function key, then
 // wait until the webhook answers Event Grid's validation handshake.
 const functionCode = new FunctionCode("function-code", {
-    resourceGroupName: functionResourceGroupName,
-    functionAppName,
+    resourceGroupName,
+    functionAppName: functions.appName,
     functionAppId: functions.app.id,
     hostName: functions.hostName,
     sourceHash: hashFunctionAppBuild(findUp(__dirname, "Pulumi.yaml"), "functions-app"),
-    deployAfter: appReady,
+    // The code deployment needs the app and its storage access (the app writes its own package).
+    deployAfter: [functions.app, ...functions.accessGrants],
 });
-const webhookUrl = functionCode.webhookUrl;
-
-// Event Grid validates a webhook when the subscription is created: the subscriptions wait for the code to answer.
-const webhookReady: pulumi.Resource[] = [functionCode.ready];
 
 const events = new AcsEvents("acs-events", {
     resourceGroupName,
     communicationServiceId: acs.serviceId,
     systemTopicName: names.systemTopic,
     subscriptionId,
-    endpointUrl: webhookUrl,
-    webhookReady,
+    endpointUrl: functionCode.webhookUrl,
+    // Event Grid validates a webhook when the subscription is created: the subscriptions wait for the code to answer.
+    webhookReady: [functionCode.ready],
     chat: {
         subscriptionName: names.chatSubscription,
         eventTypes: config.events.chatEventTypes,
@@ -149,10 +138,10 @@ export const acsResourceName = acs.serviceName;
 export const notificationHubNamespace = hubs.namespaceName;
 export const callsHubName = hubs.callsHubName;
 export const alertsHubName = hubs.alertsHubName;
-export const functionApp = functionAppName;
+export const functionApp = functions.appName;
 export const functionBaseUrl = functions.baseUrl;
-export const functionStorageAccount = storageAccountName;
-export const functionDeploymentContainerUrl = deploymentContainerUrl;
+export const functionStorageAccount = functions.storageAccountName;
+export const functionDeploymentContainerUrl = functions.deploymentContainerUrl;
 export const systemTopicName = events.systemTopicName;
 export const chatSubscriptionName = events.chatSubscriptionName;
 export const incomingCallSubscriptionName = events.incomingCallSubscriptionName;

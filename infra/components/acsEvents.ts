@@ -1,8 +1,8 @@
-import * as authorization from "@pulumi/azure-native/authorization";
 import * as eventgrid from "@pulumi/azure-native/eventgrid";
 import * as pulumi from "@pulumi/pulumi";
-import { BUILT_IN_ROLES, INCOMING_CALL_EVENT_TYPE, roleDefinitionId } from "../lib/catalog";
+import { BUILT_IN_ROLES, INCOMING_CALL_EVENT_TYPE } from "../lib/catalog";
 import { after } from "../lib/outputs";
+import { servicePrincipalRole } from "./roleAssignment";
 
 export interface AcsEventsArgs {
     resourceGroupName: pulumi.Input<string>;
@@ -73,16 +73,16 @@ export class AcsEvents extends pulumi.ComponentResource {
         const topicName = after(topic, args.systemTopicName);
 
         const role = BUILT_IN_ROLES.storageBlobDataContributor;
-        const deadLetterGrant = new authorization.RoleAssignment(
+        const deadLetterGrant = servicePrincipalRole(
             `${name}-dead-letter-writer`,
             {
                 principalId: topic.identity.apply((i) => i?.principalId ?? ""),
-                principalType: "ServicePrincipal",
-                roleDefinitionId: pulumi.output(args.subscriptionId).apply((s) => roleDefinitionId(s ?? "", role.id)),
+                subscriptionId: args.subscriptionId,
+                roleId: role.id,
                 scope: args.deadLetter.containerId,
                 description: `${args.systemTopicName}: ${role.name} (dead-lettering)`,
             },
-            { parent: this },
+            this,
         );
 
         const deadLetterWithResourceIdentity = {

@@ -1,5 +1,6 @@
 import * as communication from "@pulumi/azure-native/communication";
 import * as pulumi from "@pulumi/pulumi";
+import { after } from "../lib/outputs";
 
 export interface CommunicationArgs {
     resourceGroupName: pulumi.Input<string>;
@@ -38,7 +39,7 @@ export class Communication extends pulumi.ComponentResource {
         );
 
         this.serviceId = this.service.id;
-        this.serviceName = this.service.urn.apply(() => args.serviceName);
+        this.serviceName = after(this.service, args.serviceName);
         this.hostName = this.service.hostName.apply((h) => h ?? "");
 
         this.registerOutputs({ serviceId: this.serviceId, serviceName: this.serviceName, hostName: this.hostName });

@@ -14,7 +14,7 @@ export interface FunctionCodeArgs {
     hostName: pulumi.Input<string>;
     /** Name of the HTTP function behind `/api/events` (its `[Function]` name); default `EventGridWebhook`. */
     webhookFunctionName?: string;
-    /** SHA-256 of the function app's sources (`hashSourceDir`); a new value publishes and deploys again. */
+    /** SHA-256 of the function app's sources (`hashFunctionAppBuild`); a new value publishes and deploys again. */
     sourceHash: pulumi.Input<string>;
     /** Project folder, relative to the Pulumi project folder; default `functions-app`. */
     projectDir?: pulumi.Input<string>;
@@ -32,15 +32,16 @@ export interface FunctionCodeArgs {
 /** `[Function(nameof(EventGridWebhook))]` in functions-app/EventGrid/EventGridWebhook.cs. */
 export const WEBHOOK_FUNCTION_NAME = "EventGridWebhook";
 
-/** The publish step: a Release build of the function app, zipped with host.json at the root. */
-export const PUBLISH_SCRIPT = [
-    "set -eu",
+/** A Release build of the function app, zipped with host.json at the root; shared by publish and deploy. */
+const PUBLISH_LINES = [
     'rm -rf "$OUT_DIR/publish" "$OUT_DIR/package.zip"',
     'dotnet publish "$PROJECT_DIR" -c Release -o "$OUT_DIR/publish" --nologo',
     'test -f "$OUT_DIR/publish/host.json"',
     '(cd "$OUT_DIR/publish" && zip -q -r -X ../package.zip .)',
-    'echo "package: $OUT_DIR/package.zip"',
-].join("\n");
+];
+
+/** The publish step: a Release build of the function app, zipped with host.json at the root. */
+export const PUBLISH_SCRIPT = ["set -eu", ...PUBLISH_LINES, 'echo "package: $OUT_DIR/package.zip"'].join("\n");
 
 /**
  * The deploy step. The Azure CLI recognises a Flex Consumption app and posts the package to the app's
@@ -53,9 +54,7 @@ export const PUBLISH_SCRIPT = [
 export const DEPLOY_SCRIPT = [
     "set -eu",
     'if [ ! -f "$OUT_DIR/package.zip" ]; then',
-    '  rm -rf "$OUT_DIR/publish"',
-    '  dotnet publish "$PROJECT_DIR" -c Release -o "$OUT_DIR/publish" --nologo',
-    '  (cd "$OUT_DIR/publish" && zip -q -r -X ../package.zip .)',
+    ...PUBLISH_LINES.map((line) => `  ${line}`),
     "fi",
     "attempt=1",
     'until az functionapp deployment source config-zip --resource-group "$RESOURCE_GROUP" --name "$FUNCTION_APP" ' +
@@ -90,8 +89,6 @@ export class FunctionCode extends pulumi.ComponentResource {
     public readonly ready: command.local.Command;
     /** `https://<host>/api/events?code=<the webhook function's default key>`, read after the deployment; secret. */
     public readonly webhookUrl: pulumi.Output<string>;
-    /** Path of the deployed package, relative to the Pulumi project folder. */
-    public readonly packagePath: pulumi.Output<string>;
 
     constructor(name: string, args: FunctionCodeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("acs-push:azure:FunctionCode", name, {}, opts);
@@ -161,7 +158,6 @@ export class FunctionCode extends pulumi.ComponentResource {
             { parent: this, dependsOn: [deploy] },
         );
 
-        this.packagePath = pulumi.interpolate`${outputDir}/package.zip`;
-        this.registerOutputs({ ready: this.ready, webhookUrl: this.webhookUrl, packagePath: this.packagePath });
+        this.registerOutputs({ ready: this.ready, webhookUrl: this.webhookUrl });
     }
 }

@@ -5,10 +5,11 @@ import * as storage from "@pulumi/azure-native/storage";
 import * as web from "@pulumi/azure-native/web";
 import type * as types from "@pulumi/azure-native/types";
 import * as pulumi from "@pulumi/pulumi";
-import { BUILT_IN_ROLES, FUNCTION_RUNTIME, roleDefinitionId } from "../lib/catalog";
+import { BUILT_IN_ROLES, FUNCTION_RUNTIME } from "../lib/catalog";
 import type { ResourceNames } from "../lib/naming";
 import { after } from "../lib/outputs";
 import { blobContainerUrl, functionHostName, tableServiceUri } from "../lib/urls";
+import { servicePrincipalRole } from "./roleAssignment";
 
 export interface FunctionHostingArgs {
     resourceGroupName: pulumi.Input<string>;
@@ -50,10 +51,8 @@ export interface FunctionHostingArgs {
  */
 export class FunctionHosting extends pulumi.ComponentResource {
     public readonly appName: pulumi.Output<string>;
-    public readonly appId: pulumi.Output<string>;
     public readonly hostName: pulumi.Output<string>;
     public readonly baseUrl: pulumi.Output<string>;
-    public readonly principalId: pulumi.Output<string>;
     public readonly storageAccountName: pulumi.Output<string>;
     public readonly storageAccountId: pulumi.Output<string>;
     /** `https://<account>.blob.core.windows.net/<deployment container>`: where Flex reads the app package. */
@@ -213,16 +212,10 @@ export class FunctionHosting extends pulumi.ComponentResource {
 
         const principalId = this.app.identity.apply((i) => i?.principalId ?? "");
         const grant = (role: string, scope: pulumi.Input<string>, roleId: string, roleName: string) =>
-            new authorization.RoleAssignment(
+            servicePrincipalRole(
                 `${name}-${role}`,
-                {
-                    principalId,
-                    principalType: "ServicePrincipal",
-                    roleDefinitionId: pulumi.output(args.subscriptionId).apply((s) => roleDefinitionId(s ?? "", roleId)),
-                    scope,
-                    description: `${n.functionApp}: ${roleName}`,
-                },
-                { parent: this },
+                { principalId, subscriptionId: args.subscriptionId, roleId, scope, description: `${n.functionApp}: ${roleName}` },
+                this,
             );
         const roles = BUILT_IN_ROLES;
         this.accessGrants = [
@@ -233,10 +226,8 @@ export class FunctionHosting extends pulumi.ComponentResource {
         ];
 
         this.appName = appName;
-        this.appId = this.app.id;
         this.hostName = this.app.defaultHostName.apply((h) => functionHostName(h, n.functionApp));
         this.baseUrl = this.hostName.apply((h) => `https://${h}`);
-        this.principalId = principalId;
         this.storageAccountName = accountName;
         this.storageAccountId = account.id;
         this.deploymentContainerUrl = deploymentContainerUrl;
@@ -245,10 +236,8 @@ export class FunctionHosting extends pulumi.ComponentResource {
 
         this.registerOutputs({
             appName: this.appName,
-            appId: this.appId,
             hostName: this.hostName,
             baseUrl: this.baseUrl,
-            principalId: this.principalId,
             storageAccountName: this.storageAccountName,
             storageAccountId: this.storageAccountId,
             deploymentContainerUrl: this.deploymentContainerUrl,

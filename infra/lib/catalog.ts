@@ -50,8 +50,7 @@ export const ARM_ENDPOINTS: Readonly<Record<string, string>> = {
 /** Instance sizes a Flex Consumption app may use. */
 export const FLEX_INSTANCE_MEMORY_MB = [512, 2048, 4096] as const;
 
-/** dotnet-isolated versions Flex Consumption runs; the function app targets .NET 10. */
-export const FLEX_DOTNET_VERSIONS = ["8.0", "9.0", "10.0"] as const;
+/** The function app's runtime on Flex Consumption: dotnet-isolated, .NET 10. */
 export const FUNCTION_RUNTIME = { name: "dotnet-isolated", version: "10.0" } as const;
 
 /** ACS chat events the function understands. The per-user variants carry the recipient to push to. */

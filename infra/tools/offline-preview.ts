@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { diffPlans, renderDiff } from "../lib/plan/diff";
+import { maskText } from "../lib/plan/mask";
 import { Plan } from "../lib/plan/model";
 import { buildPlan, stableJson } from "../lib/plan/plan";
 import { renderPlan } from "../lib/plan/render";
@@ -54,11 +55,6 @@ function stackFile(root: string, stack: string): string {
     throw new PreviewError(`Unknown stack "${stack}": there is no Pulumi.${stack}.yaml in ${root}. Available stacks: ${list}`);
 }
 
-function scrubber(secrets: readonly string[]): (text: string) => string {
-    const usable = secrets.filter((s) => s.length >= 4);
-    return (text) => usable.reduce((t, s) => t.split(s).join("[secret]"), text);
-}
-
 /** Evaluates the program for one stack and returns its plan. Throws PreviewError when the program fails. */
 export async function previewStack(options: {
     root: string;
@@ -79,7 +75,6 @@ export async function previewStack(options: {
     const { installCapture, settle } = await import("../lib/plan/capture");
     const { DUMMY_KEY, mockCall, mockOutputs } = await import("../lib/plan/mocks");
     const knownSecrets = [...config.secretValues, DUMMY_KEY];
-    const scrub = scrubber(knownSecrets);
     const capture = await installCapture({
         project,
         stack: options.stack,
@@ -115,9 +110,10 @@ export async function previewStack(options: {
     if (failures.length || log.hasErrors()) {
         const messages = failures.map((f) => (f instanceof Error ? f.message : String(f)));
         throw new PreviewError(
-            scrub(
+            maskText(
                 `The program failed for stack "${options.stack}":\n` +
                     (messages.length ? messages.map((m) => `  ${m.split("\n").join("\n  ")}`).join("\n") : "  (see the errors above)"),
+                knownSecrets,
             ),
         );
     }

@@ -66,9 +66,8 @@ export async function installCapture(options: CaptureOptions): Promise<Capture> 
     );
     pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
 
-    // The settings module is internal to the SDK; it is the only place the mock monitor is reachable.
-    const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): Record<string, unknown> };
-    const monitor = settings.getMonitor() as {
+    // The mock monitor set up by setMocks; its typed client interface is wider than what is wrapped here.
+    const monitor = pulumi.runtime.getMonitor() as unknown as {
         registerResource(req: RegisterRequest, cb: (err: unknown, resp?: { getUrn(): string }) => void): void;
     };
     const original = monitor.registerResource.bind(monitor);
@@ -100,6 +99,7 @@ export async function installCapture(options: CaptureOptions): Promise<Capture> 
 
 /** Resolves once every resource registration the program started has completed. */
 export async function settle(): Promise<void> {
+    // waitForRPCs is exported by the settings module but not declared in the SDK's typings.
     const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
     await settings.waitForRPCs();
 }

@@ -19,7 +19,6 @@ export const TYPICAL_CREATE_SECONDS: Readonly<Record<string, number>> = {
     "azure-native:web:WebAppFtpAllowed": 5,
     "azure-native:web:WebAppScmAllowed": 5,
     "azure-native:authorization:RoleAssignment": 15,
-    "azure-native:managedidentity:UserAssignedIdentity": 10,
     "azure-native:eventgrid:SystemTopic": 30,
     "azure-native:eventgrid:SystemTopicEventSubscription": 30,
     "pulumi-nodejs:dynamic:NotificationHubLink": 10,

@@ -1,13 +1,25 @@
+// Signatures of the Pulumi wire format (`pulumi.runtime.specialSigKey` etc.), taken from the SDK's rpc module
+// alone: plan diffs and renders use this file and need not load the whole SDK.
+import {
+    specialArchiveSig as ARCHIVE_SIG,
+    specialAssetSig as ASSET_SIG,
+    specialOutputValueSig as OUTPUT_SIG,
+    specialResourceSig as RESOURCE_SIG,
+    specialSecretSig as SECRET_SIG,
+    specialSigKey as SIG_KEY,
+    unknownValue as UNKNOWN,
+} from "@pulumi/pulumi/runtime/rpc";
 import { SECRET_MASK, UNKNOWN_MASK } from "./model";
 
-// Signatures of the Pulumi wire format (see @pulumi/pulumi/runtime/rpc.js).
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-const OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
-const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
-const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** Secrets shorter than this are not masked: they would match ordinary text. */
+const MIN_SECRET_LENGTH = 4;
+
+const maskable = (knownSecrets: readonly string[]) => knownSecrets.filter((s) => s.length >= MIN_SECRET_LENGTH);
+
+/** Replaces every occurrence of one of `knownSecrets` in `text` by `[secret]`. */
+export function maskText(text: string, knownSecrets: readonly string[]): string {
+    return maskable(knownSecrets).reduce((t, s) => t.split(s).join(SECRET_MASK), text);
+}
 
 /**
  * Turns serialized resource inputs into plain JSON for a plan: secrets become `[secret]`, unknowns
@@ -15,7 +27,7 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
  * too (a value derived from a secret that lost its secret flag). Object keys come out sorted.
  */
 export function maskInputs(value: unknown, knownSecrets: readonly string[] = []): unknown {
-    const secrets = knownSecrets.filter((s) => s.length >= 4);
+    const secrets = maskable(knownSecrets);
     const walk = (v: unknown): unknown => {
         if (v === UNKNOWN) return UNKNOWN_MASK;
         if (typeof v === "string") return secrets.some((s) => v.includes(s)) ? SECRET_MASK : v;

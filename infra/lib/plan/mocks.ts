@@ -76,11 +76,6 @@ export function mockOutputs(args: ResourceArgs): Record<string, unknown> {
         case "azure-native:operationalinsights:Workspace":
             outputs.customerId = DUMMY_PRINCIPAL;
             break;
-        case "azure-native:managedidentity:UserAssignedIdentity":
-            outputs.principalId = DUMMY_PRINCIPAL;
-            outputs.clientId = DUMMY_PRINCIPAL;
-            outputs.tenantId = DUMMY_TENANT;
-            break;
     }
     return outputs;
 }

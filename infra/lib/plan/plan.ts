@@ -19,7 +19,6 @@ export function buildPlan(input: {
     stack: string;
     config: readonly PlanConfigEntry[];
     resources: readonly PlanResource[];
-    durations?: Readonly<Record<string, number>>;
 }): Plan {
     const known = new Set(input.resources.map((r) => r.urn));
     const resources = input.resources
@@ -31,7 +30,7 @@ export function buildPlan(input: {
         .sort((a, b) => compare(a.urn, b.urn));
     const nodes: GraphNode[] = resources.map((r) => ({
         id: r.urn,
-        weight: estimateSeconds(r, input.durations ?? TYPICAL_CREATE_SECONDS),
+        weight: estimateSeconds(r, TYPICAL_CREATE_SECONDS),
         after: predecessors(r),
     }));
     const longest = criticalPath(nodes);

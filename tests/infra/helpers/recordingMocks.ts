@@ -19,8 +19,7 @@ export interface RecordedCall {
     inputs: Record<string, any>;
 }
 
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const { specialSecretSig: SECRET_SIG, specialSigKey: SIG_KEY } = pulumi.runtime;
 
 function secretPathsOf(value: unknown, path: string, found: string[]): void {
     if (value === null || typeof value !== "object") {
@@ -216,8 +215,4 @@ export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
 }
 
 /** Waits until every registration and call the program started has been answered. */
-export async function settled(): Promise<void> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
-    await settings.waitForRPCs();
-}
+export { settle as settled } from "../../../infra/lib/plan/capture";

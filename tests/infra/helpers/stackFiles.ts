@@ -1,6 +1,7 @@
 // Reads the committed project and stack files the way the Pulumi CLI would hand them to the program.
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { resolveStackConfig } from "../../../infra/lib/plan/stackConfig";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const yaml = require("js-yaml") as { load(text: string): unknown };
@@ -34,18 +35,17 @@ export function declaredConfig(): Record<string, DeclaredKey> {
 export const DUMMY_PEM =
     "-----BEGIN PRIVATE KEY-----\\nTUlHVEFnRUFNQk1HQnlxR1NNNDlBZ0VHQ0NxR1NNNDlBd0VIQkhrd2R3SUJBUVFn\\n-----END PRIVATE KEY-----";
 
-/** Stack configuration as the CLI passes it (strings; lists as JSON) plus a dummy for every secret key. */
+/**
+ * Stack configuration as the CLI passes it (strings; lists as JSON; Pulumi.yaml defaults for unset keys)
+ * plus `secretValue` for every secret key.
+ */
 export function stackConfig(stack: string, secretValue: string = DUMMY_PEM): { config: Record<string, string>; secretKeys: string[] } {
-    const file = readYaml(`Pulumi.${stack}.yaml`);
-    const config: Record<string, string> = {};
-    for (const [key, value] of Object.entries(file.config ?? {})) {
-        config[key] = typeof value === "string" ? value : JSON.stringify(value);
-    }
-    const secretKeys = Object.entries(declaredConfig())
-        .filter(([, decl]) => decl.secret === true)
-        .map(([key]) => key);
-    for (const key of secretKeys) {
-        config[key] = secretValue;
-    }
-    return { config, secretKeys };
+    const projectYaml = readYaml("Pulumi.yaml");
+    const resolved = resolveStackConfig({
+        project: projectYaml.name,
+        projectYaml,
+        stackYaml: readYaml(`Pulumi.${stack}.yaml`),
+        dummy: () => secretValue,
+    });
+    return { config: resolved.values, secretKeys: resolved.secretKeys };
 }

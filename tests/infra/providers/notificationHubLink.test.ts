@@ -10,8 +10,7 @@ const ACS = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Communi
 const HUB = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.NotificationHubs/namespaces/ns/notificationHubs/app.voip`;
 const KEY = "bW9jay1rZXktbWF0ZXJpYWwtdGhhdC1zdGF5cy1zZWNyZXQ=";
 const CS = `Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=acs-send;SharedAccessKey=${KEY}`;
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const { specialSigKey: SECRET_SIG_KEY, specialSecretSig: SECRET_SIG } = pulumi.runtime;
 
 interface Registered {
     type: string;

@@ -1,6 +1,7 @@
 // Pure provider logic: diff decisions, input checks, id parsing, endpoint handling, scrubbing.
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
 import {
     DEFAULT_ARM_ENDPOINT,
     LinkInputs,
@@ -25,7 +26,7 @@ const OTHER_HUB = HUB.replace("app.voip", "other.voip");
 const KEY = "a2V5LW1hdGVyaWFsLWZvci10aGUtc2VuZC1ydWxlLTAwMQ==";
 const CS = `Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=acs-send;SharedAccessKey=${KEY}`;
 const ROTATED = CS.replace(KEY, "cm90YXRlZC1rZXktbWF0ZXJpYWwtMDAyLXNlY29uZGFyeQ==");
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const UNKNOWN = pulumi.runtime.unknownValue;
 
 const olds: LinkOutputs = {
     communicationServiceId: ACS,
@@ -69,7 +70,7 @@ describe("diff", () => {
     }
 
     it("compares a secret-wrapped connection string by its value", () => {
-        const wrapped = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: CS };
+        const wrapped = { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: CS };
 
         const result = diffLink(olds, { ...news, connectionString: wrapped as unknown as string });
 
