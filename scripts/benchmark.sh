@@ -8,8 +8,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LOG_DIR="$(mktemp -d)"
+# shellcheck source=lib/node.sh
+source scripts/lib/node.sh
 # shellcheck source=lib/azurite.sh
 source scripts/lib/azurite.sh
+ensure_node
 
 cleanup() {
   azurite_stop

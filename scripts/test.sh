@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LOG_DIR="$(mktemp -d)"
+# shellcheck source=lib/node.sh
+source scripts/lib/node.sh
 # shellcheck source=lib/azurite.sh
 source scripts/lib/azurite.sh
 
@@ -17,7 +19,8 @@ trap cleanup EXIT
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "Installing Node packages (npm ci, from package-lock.json)"
+ensure_node
+step "Installing Node packages (npm ci, from package-lock.json) on Node.js $(node --version)"
 npm ci --no-audit --no-fund
 
 step "Restoring .NET packages"
@@ -32,7 +35,7 @@ bash scripts/validate-workflows.sh
 step "Pulumi program tests (mocked providers)"
 set +e
 node --test --test-reporter=spec --test-reporter-destination=stdout \
-  --test-reporter=tap --test-reporter-destination="$LOG_DIR/infra.tap" build/tests/infra
+  --test-reporter=tap --test-reporter-destination="$LOG_DIR/infra.tap" "build/tests/infra/**/*.test.js"
 INFRA_RC=$?
 set -e
 INFRA_PASS=$(grep -E '^# pass ' "$LOG_DIR/infra.tap" | awk '{print $3}' | tail -1)

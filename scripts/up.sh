@@ -29,6 +29,10 @@ if [[ ! -f "Pulumi.${STACK}.yaml" ]]; then
   exit 2
 fi
 
+# shellcheck source=lib/node.sh
+source scripts/lib/node.sh
+ensure_node
+
 if [[ ! -d node_modules/@pulumi/pulumi ]]; then
   echo "==> Installing Node packages (npm ci)"
   npm ci --no-audit --no-fund
