@@ -106,7 +106,7 @@ export async function previewStack(options: {
     } finally {
         process.off("unhandledRejection", onRejection);
     }
-    const log = require("@pulumi/pulumi/log") as { hasErrors(): boolean };
+    const { log } = await import("@pulumi/pulumi");
     if (failures.length || log.hasErrors()) {
         const messages = failures.map((f) => (f instanceof Error ? f.message : String(f)));
         throw new PreviewError(

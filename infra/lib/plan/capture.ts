@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { maskInputs } from "./mask";
 import { PlanResource } from "./model";
+import { observeRegistrations, RegisterResourceRequest } from "./sdk";
 
 /** A call a program made to a provider function (an invoke), with its masked arguments. */
 export interface CapturedInvoke {
@@ -24,17 +25,6 @@ export interface CaptureOptions {
     outputs?: (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown>;
     /** Mock results of invokes. */
     call?: (args: pulumi.runtime.MockCallArgs) => Record<string, unknown>;
-}
-
-interface RegisterRequest {
-    getType(): string;
-    getName(): string;
-    getParent(): string;
-    getCustom(): boolean;
-    getProvider(): string;
-    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
-    getDependenciesList(): string[];
-    getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
 }
 
 /**
@@ -66,40 +56,34 @@ export async function installCapture(options: CaptureOptions): Promise<Capture> 
     );
     pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
 
-    // The mock monitor set up by setMocks; its typed client interface is wider than what is wrapped here.
-    const monitor = pulumi.runtime.getMonitor() as unknown as {
-        registerResource(req: RegisterRequest, cb: (err: unknown, resp?: { getUrn(): string }) => void): void;
-    };
-    const original = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req, cb) => {
-        const raw = req.getObject()?.toJavaScript() ?? {};
-        // A dynamic resource carries its provider as serialized source code: noise in a plan.
-        if (typeof raw.__provider === "string") raw.__provider = `<serialized provider, ${raw.__provider.length} characters>`;
-        const deps = new Set(req.getDependenciesList());
-        req.getPropertydependenciesMap().forEach((value) => value.getUrnsList().forEach((u) => deps.add(u)));
-        const provider = req.getProvider();
-        if (provider) deps.add(provider.split("::").slice(0, -1).join("::"));
-        original(req, (err, resp) => {
-            if (!err && resp) {
-                capture.resources.push({
-                    urn: resp.getUrn(),
-                    type: req.getType(),
-                    name: req.getName(),
-                    parent: req.getParent() || null,
-                    custom: req.getCustom(),
-                    inputs: maskInputs(raw, known) as Record<string, unknown>,
-                    dependsOn: [...deps].sort(),
-                });
-            }
-            cb(err, resp);
-        });
-    };
+    // Dependencies and secret markers are only visible on the wire request, before the mock answers it.
+    const pending = new Map<RegisterResourceRequest, { raw: Record<string, unknown>; deps: string[] }>();
+    observeRegistrations(
+        (req) => {
+            const raw = req.getObject()?.toJavaScript() ?? {};
+            // A dynamic resource carries its provider as serialized source code: noise in a plan.
+            if (typeof raw.__provider === "string") raw.__provider = `<serialized provider, ${raw.__provider.length} characters>`;
+            const deps = new Set(req.getDependenciesList());
+            req.getPropertydependenciesMap().forEach((value) => value.getUrnsList().forEach((u) => deps.add(u)));
+            const provider = req.getProvider();
+            if (provider) deps.add(provider.split("::").slice(0, -1).join("::"));
+            pending.set(req, { raw, deps: [...deps].sort() });
+        },
+        (req, urn) => {
+            const { raw, deps } = pending.get(req)!;
+            pending.delete(req);
+            capture.resources.push({
+                urn,
+                type: req.getType(),
+                name: req.getName(),
+                parent: req.getParent() || null,
+                custom: req.getCustom(),
+                inputs: maskInputs(raw, known) as Record<string, unknown>,
+                dependsOn: deps,
+            });
+        },
+    );
     return capture;
 }
 
-/** Resolves once every resource registration the program started has completed. */
-export async function settle(): Promise<void> {
-    // waitForRPCs is exported by the settings module but not declared in the SDK's typings.
-    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
-    await settings.waitForRPCs();
-}
+export { settle } from "./sdk";

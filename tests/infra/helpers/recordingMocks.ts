@@ -1,6 +1,7 @@
 // Pulumi mocks that record every resource registration and every provider call, including which input
 // paths arrived as secrets and which resources each registration depends on.
 import * as pulumi from "@pulumi/pulumi";
+import { observeRegistrations } from "../../../infra/lib/plan/sdk";
 
 export interface RecordedResource {
     type: string;
@@ -197,15 +198,12 @@ export async function installRecordingMocks(options: MockOptions): Promise<Recor
     );
 
     // The mock monitor hands `newResource` plain values; look at the wire format first to see secrets and deps.
-    const monitor = pulumi.runtime.getMonitor() as any;
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, callback: any) => {
+    observeRegistrations((req) => {
         const secretPaths: string[] = [];
         secretPathsOf(req.getObject()?.toJavaScript() ?? {}, "", secretPaths);
-        const dependsOn = (req.getDependenciesList() as string[]).map(nameFromUrn);
+        const dependsOn = req.getDependenciesList().map(nameFromUrn);
         pending.set(`${req.getType()}::${req.getName()}`, { secretPaths, dependsOn, protect: Boolean(req.getProtect()) });
-        return register(req, callback);
-    };
+    });
     return recorder;
 }
 
@@ -215,4 +213,4 @@ export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
 }
 
 /** Waits until every registration and call the program started has been answered. */
-export { settle as settled } from "../../../infra/lib/plan/capture";
+export { settle as settled } from "../../../infra/lib/plan/sdk";
