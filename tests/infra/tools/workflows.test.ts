@@ -22,6 +22,27 @@ describe("workflows", () => {
         assert.ok(ci.jobs.test.steps.some((s) => s.run === "./scripts/test.sh"));
     });
 
+    it("tests on Node.js 24 from .node-version and on Node.js 22", () => {
+        const job = workflow("ci.yml").jobs.test;
+        const include = job.strategy!.matrix.include as { node: string }[];
+        assert.deepEqual(include.map((entry) => entry.node).sort(), ["", "22"]);
+        const setup = uses(job, "actions/setup-node")!;
+        assert.equal(setup.with!["node-version"], "${{ matrix.node }}");
+        assert.equal(setup.with!["node-version-file"], ".node-version");
+        assert.match(fs.readFileSync(path.join(ROOT, ".node-version"), "utf8").trim(), /^24(\.\d+){0,2}$/);
+    });
+
+    it("sets Node.js up from .node-version in every workflow, never from a literal version", () => {
+        for (const file of fs.readdirSync(path.join(ROOT, ".github/workflows"))) {
+            for (const [name, job] of Object.entries(workflow(file).jobs)) {
+                for (const step of job.steps.filter((s) => s.uses?.startsWith("actions/setup-node@"))) {
+                    assert.match(String(step.with!["node-version-file"]), /(^|\/)\.node-version$/, `${file} ${name}`);
+                    assert.ok([undefined, "${{ matrix.node }}"].includes(step.with!["node-version"] as string | undefined), `${file} ${name}: ${step.with!["node-version"]}`);
+                }
+            }
+        }
+    });
+
     it("previews both stacks with diffs commented on the pull request", () => {
         const job = workflow("preview.yml").jobs.preview;
         assert.deepEqual(job.strategy!.matrix.stack, ["dev", "prod"]);
