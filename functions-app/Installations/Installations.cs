@@ -34,6 +34,7 @@ public sealed partial class Installations(INotificationHubsClient hubs, ILogger<
             return ValidationProblem(new Dictionary<string, string[]> { ["installationId"] = [InstallationRequest.InstallationIdRule] });
         }
 
+        // The trigger admits only PUT and DELETE.
         if (HttpMethods.IsDelete(req.Method))
         {
             return await CallHubAsync(
@@ -41,11 +42,6 @@ public sealed partial class Installations(INotificationHubsClient hubs, ILogger<
                 installationId,
                 "DELETE",
                 () => hubs.DeleteInstallationAsync(installationId, cancellationToken)).ConfigureAwait(false);
-        }
-
-        if (!HttpMethods.IsPut(req.Method))
-        {
-            return new StatusCodeResult(StatusCodes.Status405MethodNotAllowed);
         }
 
         if (!IsJson(req.ContentType))
