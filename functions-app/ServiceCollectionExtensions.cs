@@ -37,7 +37,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ChatEventRouter>();
         services.AddSingleton<PushDispatcher>();
         services.AddSingleton<EventBatchProcessor>();
-        services.AddSingleton<EventGridWebhook>();
+
+        // Function classes (EventGridWebhook, Installations) are not registered: the Functions worker creates one per
+        // invocation from these services with ActivatorUtilities.
         return services;
     }
 }

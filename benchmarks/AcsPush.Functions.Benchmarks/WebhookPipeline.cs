@@ -37,7 +37,8 @@ internal sealed class WebhookPipeline : IAsyncDisposable
         _hub = hub;
         _tablesConnectionString = tablesConnectionString;
         _tableName = tableName;
-        Webhook = services.GetRequiredService<EventGridWebhook>();
+        // Built as the Functions worker builds function classes: not registered, activated from the app's services.
+        Webhook = ActivatorUtilities.CreateInstance<EventGridWebhook>(services);
         Settings = services.GetRequiredService<IOptions<WebhookOptions>>().Value;
     }
 

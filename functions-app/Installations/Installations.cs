@@ -34,6 +34,7 @@ public sealed partial class Installations(INotificationHubsClient hubs, ILogger<
             return ValidationProblem(new Dictionary<string, string[]> { ["installationId"] = [InstallationRequest.InstallationIdRule] });
         }
 
+        // The trigger admits only PUT and DELETE.
         if (HttpMethods.IsDelete(req.Method))
         {
             return await CallHubAsync(
@@ -41,11 +42,6 @@ public sealed partial class Installations(INotificationHubsClient hubs, ILogger<
                 installationId,
                 "DELETE",
                 () => hubs.DeleteInstallationAsync(installationId, cancellationToken)).ConfigureAwait(false);
-        }
-
-        if (!HttpMethods.IsPut(req.Method))
-        {
-            return new StatusCodeResult(StatusCodes.Status405MethodNotAllowed);
         }
 
         if (!IsJson(req.ContentType))
@@ -101,15 +97,15 @@ public sealed partial class Installations(INotificationHubsClient hubs, ILogger<
         catch (NotificationHubsException exception)
         {
             LogHubFailed(installationId, operation, exception.Status, exception.TrackingId, isTransient: false);
-            return Problem(StatusCodes.Status502BadGateway, "Notification Hubs rejected the request.", WhatToCheck(exception.Status), exception);
+            return Problem(StatusCodes.Status502BadGateway, "Notification Hubs rejected the request.", WhatToCheck(exception), exception);
         }
     }
 
-    // 401/403/404 concern the app's settings, worded as the client words them; 400 concerns the caller's body.
-    private static string WhatToCheck(int hubStatus) => NotificationHubsClient.ConfigurationHint(hubStatus) ?? hubStatus switch
+    // 401/403/404 concern the app's settings; 400 concerns the caller's body.
+    private static string WhatToCheck(NotificationHubsException failure) => failure.ConfigurationHint ?? failure.Status switch
     {
         400 => "The hub rejected the installation as malformed. Check that pushChannel is the device token of the given platform.",
-        _ => string.Create(CultureInfo.InvariantCulture, $"The hub answered HTTP {hubStatus}. Quote the trackingId when contacting Azure support."),
+        _ => string.Create(CultureInfo.InvariantCulture, $"The hub answered HTTP {failure.Status}. Quote the trackingId when contacting Azure support."),
     };
 
     private static bool IsJson(string? contentType)

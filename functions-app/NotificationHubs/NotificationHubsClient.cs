@@ -1,3 +1,6 @@
+// Hand-written because the Microsoft.Azure.NotificationHubs SDK package is not served on this project's NuGet feed.
+// Only the REST calls are ours: retries, backoff, Retry-After and timeouts come from Microsoft.Extensions.Http.Resilience
+// (configured in NotificationHubsResilience), and SharedAccessSignatureHandler signs each attempt.
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -6,21 +9,20 @@ using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly.Timeout;
 
 namespace AcsPush.Functions.NotificationHubs;
 
 /// <summary>
-/// Notification Hubs REST client (api-version <c>2020-06</c>). Each call is retried on 408, 429, 5xx, network
-/// failures and attempt timeouts, honouring <c>Retry-After</c>, within <see cref="NotificationHubsClientOptions.MaxAttempts"/>
-/// and <see cref="NotificationHubsClientOptions.TimeBudget"/>. Every attempt is signed afresh.
+/// Notification Hubs REST client (api-version <c>2020-06</c>): builds each call's request and turns the final answer
+/// into a result or a <see cref="NotificationHubsException"/>. The typed <see cref="HttpClient"/> it is given retries
+/// transient failures within <see cref="NotificationHubsClientOptions.MaxAttempts"/> and
+/// <see cref="NotificationHubsClientOptions.TimeBudget"/> and signs every attempt (see <see cref="NotificationHubsServiceCollectionExtensions"/>).
 /// </summary>
 public sealed partial class NotificationHubsClient : INotificationHubsClient
 {
     /// <summary>The REST API version every request carries.</summary>
     public const string ApiVersion = "2020-06";
-
-    /// <summary>Lifetime of each SAS token; it only has to outlive one attempt.</summary>
-    internal static readonly TimeSpan TokenLifetime = TimeSpan.FromMinutes(10);
 
     private const string JsonUtf8 = "application/json;charset=utf-8";
 
@@ -35,7 +37,6 @@ public sealed partial class NotificationHubsClient : INotificationHubsClient
     private readonly TimeProvider timeProvider;
     private readonly ILogger<NotificationHubsClient> logger;
     private readonly NotificationHubsClientOptions settings;
-    private readonly NotificationHubsConnection connection;
 
     /// <summary>The hub's base address, <c>https://{namespace}.servicebus.windows.net/{hub}/</c>.</summary>
     private readonly Uri hubUri;
@@ -55,8 +56,7 @@ public sealed partial class NotificationHubsClient : INotificationHubsClient
         this.timeProvider = timeProvider;
         this.logger = logger;
         settings = options.Value;
-        connection = NotificationHubsConnection.Parse(settings.ConnectionString);
-        hubUri = new Uri(connection.Endpoint, settings.HubName + "/");
+        hubUri = new Uri(NotificationHubsConnection.Parse(settings.ConnectionString).Endpoint, settings.HubName + "/");
         messagesUri = new Uri(hubUri, "messages/?api-version=" + ApiVersion);
     }
 
@@ -84,22 +84,16 @@ public sealed partial class NotificationHubsClient : INotificationHubsClient
 
         var body = Encoding.UTF8.GetBytes(notification.Body);
 
-        var answer = await SendWithRetriesAsync(
-            "send",
-            () =>
-            {
-                var request = new HttpRequestMessage(HttpMethod.Post, messagesUri) { Content = JsonContent(body, JsonUtf8) };
-                request.Headers.TryAddWithoutValidation("ServiceBusNotification-Format", format);
-                request.Headers.TryAddWithoutValidation("ServiceBusNotification-Tags", tagExpression);
-                foreach (var (name, value) in extraHeaders)
-                {
-                    request.Headers.TryAddWithoutValidation(name, value);
-                }
+        var request = new HttpRequestMessage(HttpMethod.Post, messagesUri) { Content = JsonContent(body, JsonUtf8) };
+        request.Headers.TryAddWithoutValidation("ServiceBusNotification-Format", format);
+        request.Headers.TryAddWithoutValidation("ServiceBusNotification-Tags", tagExpression);
+        foreach (var (name, value) in extraHeaders)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
 
-                return request;
-            },
-            static status => (int)status is >= 200 and < 300,
-            cancellationToken).ConfigureAwait(false);
+        var answer = await SendAsync("send", request, static status => (int)status is >= 200 and < 300, cancellationToken)
+            .ConfigureAwait(false);
 
         return new NotificationOutcome((int)answer.Status, answer.TrackingId, NotificationIdFrom(answer.Location));
     }
@@ -122,9 +116,9 @@ public sealed partial class NotificationHubsClient : INotificationHubsClient
             InstallationJson);
         var uri = InstallationUri(installation.InstallationId);
 
-        await SendWithRetriesAsync(
+        await SendAsync(
             "installation PUT",
-            () => new HttpRequestMessage(HttpMethod.Put, uri) { Content = JsonContent(body, "application/json") },
+            new HttpRequestMessage(HttpMethod.Put, uri) { Content = JsonContent(body, "application/json") },
             static status => (int)status is >= 200 and < 300,
             cancellationToken).ConfigureAwait(false);
     }
@@ -136,9 +130,9 @@ public sealed partial class NotificationHubsClient : INotificationHubsClient
         var uri = InstallationUri(installationId);
 
         // The service answers 204 whether or not the installation existed; a 404 means the same thing here.
-        await SendWithRetriesAsync(
+        await SendAsync(
             "installation DELETE",
-            () => new HttpRequestMessage(HttpMethod.Delete, uri),
+            new HttpRequestMessage(HttpMethod.Delete, uri),
             static status => (int)status is >= 200 and < 300 || status == HttpStatusCode.NotFound,
             cancellationToken).ConfigureAwait(false);
     }
@@ -146,173 +140,83 @@ public sealed partial class NotificationHubsClient : INotificationHubsClient
     private Uri InstallationUri(string installationId) =>
         new(hubUri, "installations/" + Uri.EscapeDataString(installationId) + "?api-version=" + ApiVersion);
 
-    private async Task<HubAnswer> SendWithRetriesAsync(
+    /// <summary>Sends <paramref name="request"/> through the resilience pipeline and turns what comes back into an answer or an exception.</summary>
+    private async Task<HubAnswer> SendAsync(
         string operation,
-        Func<HttpRequestMessage> createRequest,
+        HttpRequestMessage request,
         Func<HttpStatusCode, bool> isSuccess,
         CancellationToken cancellationToken)
     {
-        var started = timeProvider.GetTimestamp();
-        for (var attempt = 1; ; attempt++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-
-            // The wait before this attempt was checked to end inside the budget, but a late timer can overrun it;
-            // CancelAfter refuses negative values.
-            var remaining = settings.TimeBudget - timeProvider.GetElapsedTime(started);
-            if (remaining <= TimeSpan.Zero)
-            {
-                remaining = TimeSpan.FromMilliseconds(1);
-            }
-
-            var failure = await AttemptAsync(operation, createRequest, isSuccess, remaining, cancellationToken).ConfigureAwait(false);
-            if (failure.Answer is { } answer)
-            {
-                LogAnswered(operation, (int)answer.Status, attempt, answer.TrackingId);
-                return answer;
-            }
-
-            var delay = failure.RetryAfter ?? Backoff(attempt);
-            if (attempt >= settings.MaxAttempts)
-            {
-                throw GiveUp(operation, failure, attempt, delay, $"no attempts left (NotificationHubs:MaxAttempts is {settings.MaxAttempts})");
-            }
-
-            remaining = settings.TimeBudget - timeProvider.GetElapsedTime(started);
-            if (delay >= remaining)
-            {
-                throw GiveUp(
-                    operation,
-                    failure,
-                    attempt,
-                    delay,
-                    string.Create(CultureInfo.InvariantCulture, $"waiting {delay.TotalSeconds:0.###} s for the next attempt would exceed the time budget (NotificationHubs:TimeBudget is {settings.TimeBudget.TotalSeconds:0.###} s)"));
-            }
-
-            LogRetrying(operation, attempt, settings.MaxAttempts, failure.Status, failure.TrackingId, delay);
-            await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>One signed attempt: an answer, a transient failure to retry, or a thrown permanent failure.</summary>
-    private async Task<AttemptResult> AttemptAsync(
-        string operation,
-        Func<HttpRequestMessage> createRequest,
-        Func<HttpStatusCode, bool> isSuccess,
-        TimeSpan remaining,
-        CancellationToken cancellationToken)
-    {
-        using var request = createRequest();
-        request.Headers.TryAddWithoutValidation("Authorization", Sign(request.RequestUri!));
-
-        using var attemptCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        attemptCancellation.CancelAfter(remaining < settings.AttemptTimeout ? remaining : settings.AttemptTimeout);
+        using var _ = request;
+        var deadline = timeProvider.GetUtcNow() + settings.TimeBudget;
+        request.Options.Set(NotificationHubsResilience.Deadline, deadline);
+        HttpResponseMessage response;
         try
         {
-            using var response = await httpClient
-                .SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptCancellation.Token)
-                .ConfigureAwait(false);
+            response = await httpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (
+            exception is HttpRequestException or TimeoutRejectedException or OperationCanceledException &&
+            !cancellationToken.IsCancellationRequested)
+        {
+            throw GaveUp(operation, 0, null, null, deadline, exception);
+        }
+
+        using (response)
+        {
+            var status = response.StatusCode;
             var trackingId = FirstHeader(response, "TrackingId");
-            if (isSuccess(response.StatusCode))
+            if (isSuccess(status))
             {
+                LogAnswered(operation, (int)status, trackingId);
                 var location = response.Headers.Location;
-                if (location is { IsAbsoluteUri: false })
-                {
-                    location = new Uri(request.RequestUri!, location);
-                }
-
-                return new AttemptResult(new HubAnswer(response.StatusCode, trackingId, location), (int)response.StatusCode, trackingId, null, null);
+                return new HubAnswer(status, trackingId, location is { IsAbsoluteUri: false } ? new Uri(request.RequestUri!, location) : location);
             }
 
-            if (!NotificationHubsException.IsTransientStatus(response.StatusCode))
+            if (NotificationHubsException.IsTransientStatus(status))
             {
-                var detail = await ErrorDetailAsync(response, attemptCancellation.Token).ConfigureAwait(false);
-                LogRejected(operation, (int)response.StatusCode, trackingId);
-                throw new NotificationHubsException(
-                    RejectionMessage(operation, response.StatusCode, trackingId, detail),
-                    (int)response.StatusCode,
-                    trackingId,
-                    isTransient: false);
+                throw GaveUp(operation, (int)status, trackingId, NotificationHubsResilience.RetryAfter(response, timeProvider), deadline, null);
             }
 
-            return new AttemptResult(null, (int)response.StatusCode, trackingId, RetryAfterOf(response), null);
-        }
-        catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The attempt timeout (or HttpClient.Timeout) fired, not the caller.
-            return new AttemptResult(null, 0, null, null, exception);
-        }
-        catch (HttpRequestException exception)
-        {
-            return new AttemptResult(null, 0, null, null, exception);
+            var detail = await ErrorDetailAsync(response, cancellationToken).ConfigureAwait(false);
+            LogRejected(operation, (int)status, trackingId);
+            throw new NotificationHubsException(
+                RejectionMessage(operation, status, trackingId, detail),
+                (int)status,
+                trackingId,
+                isTransient: false);
         }
     }
 
-    private string Sign(Uri requestUri) =>
-        SharedAccessSignature.Create(
-            requestUri.GetLeftPart(UriPartial.Path),
-            connection.KeyName,
-            connection.Key,
-            timeProvider.GetUtcNow() + TokenLifetime);
-
-    private TimeSpan? RetryAfterOf(HttpResponseMessage response)
+    /// <summary>A transient failure that the pipeline stopped retrying: out of attempts, out of time, or told to wait past the budget.</summary>
+    private NotificationHubsException GaveUp(
+        string operation, int status, string? trackingId, TimeSpan? retryAfter, DateTimeOffset deadline, Exception? error)
     {
-        var retryAfter = response.Headers.RetryAfter;
-        if (retryAfter?.Delta is { } delta)
-        {
-            return delta > TimeSpan.Zero ? delta : TimeSpan.Zero;
-        }
-
-        if (retryAfter?.Date is { } date)
-        {
-            var wait = date - timeProvider.GetUtcNow();
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        }
-
-        return null;
-    }
-
-    private TimeSpan Backoff(int attempt)
-    {
-        var exponential = settings.BaseDelay * Math.Pow(2, attempt - 1);
-        var capped = exponential < settings.MaxDelay ? exponential : settings.MaxDelay;
-
-        // Jitter in [50 %, 100 %] of the delay spreads retries of concurrent callers; it is not security relevant.
-#pragma warning disable CA5394
-        return capped * (0.5 + (Random.Shared.NextDouble() * 0.5));
-#pragma warning restore CA5394
-    }
-
-    private NotificationHubsException GiveUp(string operation, AttemptResult failure, int attempts, TimeSpan nextDelay, string reason)
-    {
-        var last = failure.Status > 0
-            ? string.Create(CultureInfo.InvariantCulture, $"HTTP {failure.Status}")
+        var budget = string.Create(CultureInfo.InvariantCulture, $"NotificationHubs:TimeBudget is {settings.TimeBudget.TotalSeconds:0.###} s");
+        var reason = retryAfter is { } wait && !NotificationHubsResilience.FitsBefore(wait, deadline, timeProvider)
+            ? string.Create(CultureInfo.InvariantCulture, $"the hub asked to wait {wait.TotalSeconds:0.###} s, past the time budget ({budget})")
+            : timeProvider.GetUtcNow() >= deadline
+                ? $"the time budget ran out ({budget})"
+                : string.Create(CultureInfo.InvariantCulture, $"no attempts were left (NotificationHubs:MaxAttempts is {settings.MaxAttempts})");
+        var last = status > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"HTTP {status}")
             : "no answer (network failure or attempt timeout)";
-        var trackingText = failure.TrackingId is null ? string.Empty : $" TrackingId: {failure.TrackingId}.";
-        LogGaveUp(operation, attempts, failure.Status, failure.TrackingId);
+        var trackingText = trackingId is null ? string.Empty : $" TrackingId: {trackingId}.";
+        LogGaveUp(operation, status, trackingId);
         return new NotificationHubsException(
-            string.Create(CultureInfo.InvariantCulture, $"Notification Hubs {operation} did not succeed after {attempts} attempt(s); the last one got {last}. Stopped because {reason}.{trackingText}"),
-            failure.Status,
-            failure.TrackingId,
+            $"Notification Hubs {operation} did not succeed; the last attempt got {last}. Stopped because {reason}.{trackingText}",
+            status,
+            trackingId,
             isTransient: true,
-            failure.Exception)
+            error)
         {
-            RetryAfter = nextDelay,
+            RetryAfter = retryAfter,
         };
     }
 
-    /// <summary>What to check in the app's settings when the hub answers 401, 403 or 404; null for other statuses.</summary>
-    internal static string? ConfigurationHint(int status) => status switch
-    {
-        401 => "The hub rejected the credentials: NotificationHubs:ConnectionString must hold a current key (keys rotate) of a policy on this namespace or hub.",
-        403 => "The policy in NotificationHubs:ConnectionString lacks the right for this operation (Send to send, Listen for installations), or a hub quota is exceeded.",
-        404 => "No such hub or entity: check NotificationHubs:HubName and the namespace in NotificationHubs:ConnectionString.",
-        _ => null,
-    };
-
     private static string RejectionMessage(string operation, HttpStatusCode status, string? trackingId, string? detail)
     {
-        var hint = ConfigurationHint((int)status) ?? (int)status switch
+        var hint = NotificationHubsException.ConfigurationHintFor((int)status) ?? (int)status switch
         {
             400 => "The hub rejected the request as malformed: check the payload, the headers and the tag expression.",
             413 => "The payload is too large (APNs and FCM accept about 4 KB).",
@@ -395,21 +299,16 @@ public sealed partial class NotificationHubsClient : INotificationHubsClient
     [GeneratedRegex("<Detail>(.*?)</Detail>", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
     private static partial Regex ErrorDetailPattern();
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Notification Hubs {Operation} answered {Status} after {Attempts} attempt(s), TrackingId {TrackingId}")]
-    private partial void LogAnswered(string operation, int status, int attempts, string? trackingId);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Notification Hubs {Operation} answered {Status}, TrackingId {TrackingId}")]
+    private partial void LogAnswered(string operation, int status, string? trackingId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification Hubs {Operation} attempt {Attempt} of {MaxAttempts} failed with status {Status}, TrackingId {TrackingId}; retrying in {Delay}")]
-    private partial void LogRetrying(string operation, int attempt, int maxAttempts, int status, string? trackingId, TimeSpan delay);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification Hubs {Operation} gave up after {Attempts} attempt(s); last status {Status}, TrackingId {TrackingId}")]
-    private partial void LogGaveUp(string operation, int attempts, int status, string? trackingId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification Hubs {Operation} gave up; last status {Status}, TrackingId {TrackingId}")]
+    private partial void LogGaveUp(string operation, int status, string? trackingId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification Hubs {Operation} was rejected with status {Status}, TrackingId {TrackingId}")]
     private partial void LogRejected(string operation, int status, string? trackingId);
 
     private readonly record struct HubAnswer(HttpStatusCode Status, string? TrackingId, Uri? Location);
-
-    private readonly record struct AttemptResult(HubAnswer? Answer, int Status, string? TrackingId, TimeSpan? RetryAfter, Exception? Exception);
 
     private sealed record InstallationBody(
         [property: JsonPropertyName("installationId")] string InstallationId,

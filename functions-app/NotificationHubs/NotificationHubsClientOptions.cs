@@ -25,7 +25,10 @@ public sealed class NotificationHubsClientOptions
     [Range(1, 10, ErrorMessage = "NotificationHubs:MaxAttempts must be between {1} and {2}.")]
     public int MaxAttempts { get; set; } = 4;
 
-    /// <summary>Wall time one call may take, retries and waits included; keeps the Event Grid webhook under 30 s.</summary>
+    /// <summary>
+    /// Wall time one call may take, retries and waits included; keeps the Event Grid webhook under 30 s. A <c>Retry-After</c>
+    /// that would end past it is not waited for: the call fails at once as transient.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00", ErrorMessage = "NotificationHubs:TimeBudget must be between {1} and {2}.")]
     public TimeSpan TimeBudget { get; set; } = TimeSpan.FromSeconds(20);
 
@@ -33,7 +36,7 @@ public sealed class NotificationHubsClientOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00", ErrorMessage = "NotificationHubs:AttemptTimeout must be between {1} and {2}.")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>First backoff delay when the hub sends no <c>Retry-After</c>; doubled on each retry, with jitter.</summary>
+    /// <summary>Backoff when the hub sends no <c>Retry-After</c>: the median first delay, about doubled on each retry, with jitter.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "NotificationHubs:BaseDelay must be between {1} and {2}.")]
     public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 

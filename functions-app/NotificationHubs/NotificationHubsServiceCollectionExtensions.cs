@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Polly.Telemetry;
 
 namespace AcsPush.Functions.NotificationHubs;
 
@@ -10,6 +11,7 @@ public static class NotificationHubsServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="INotificationHubsClient"/> bound to the <c>NotificationHubs</c> configuration section,
     /// validated at start-up, and <see cref="TimeProvider.System"/> unless a <see cref="TimeProvider"/> is registered.
+    /// Its HTTP client runs each call through <see cref="NotificationHubsResilience"/> and signs every attempt.
     /// </summary>
     public static IServiceCollection AddNotificationHubs(this IServiceCollection services)
     {
@@ -27,9 +29,22 @@ public static class NotificationHubsServiceCollectionExtensions
             ServiceDescriptor.Singleton<IValidateOptions<NotificationHubsClientOptions>, NotificationHubsClientOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
 
-        // The client runs its own retries within a time budget; HttpClient's 100 s default only backs up the attempt timeout.
-        services.AddHttpClient<INotificationHubsClient, NotificationHubsClient>()
+        // HttpClient's own timeout (100 s by default) becomes the time budget too: it also bounds reading the final
+        // answer's body, which happens after the resilience pipeline has returned.
+        var client = services.AddHttpClient<INotificationHubsClient, NotificationHubsClient>()
+            .ConfigureHttpClient((provider, http) => http.Timeout = Settings(provider).TimeBudget)
             .RedactLoggedHeaders(["Authorization"]);
+
+        // Handlers run in the order added: the resilience pipeline, then the signing inside it, once per attempt.
+        client.AddResilienceHandler(NotificationHubsResilience.PipelineName, (pipeline, context) =>
+            pipeline.AddNotificationHubsStrategies(Settings(context.ServiceProvider), context.ServiceProvider.GetRequiredService<TimeProvider>()));
+        client.AddHttpMessageHandler(provider => new SharedAccessSignatureHandler(
+            NotificationHubsConnection.Parse(Settings(provider).ConnectionString),
+            provider.GetRequiredService<TimeProvider>()));
+        services.Configure<TelemetryOptions>(telemetry => telemetry.SeverityProvider = NotificationHubsResilience.Severity);
         return services;
     }
+
+    private static NotificationHubsClientOptions Settings(IServiceProvider provider) =>
+        provider.GetRequiredService<IOptions<NotificationHubsClientOptions>>().Value;
 }

@@ -65,7 +65,7 @@ public sealed partial class PushDispatcher(
             LogSent(logger, push.EventId, formatName, outcome.Status, outcome.TrackingId);
             return await CompleteAsync(lease, CompletionState.Sent, SendOutcome.Sent).ConfigureAwait(false);
         }
-        catch (NotificationHubsException ex) when (ConfigurationCheck(ex.Status) is { } check)
+        catch (NotificationHubsException ex) when (ex.ConfigurationHint is { } check)
         {
             LogHubMisconfigured(logger, push.EventId, formatName, ex.Status, ex.TrackingId, check);
             await ReleaseAsync(lease).ConfigureAwait(false);
@@ -95,15 +95,6 @@ public sealed partial class PushDispatcher(
             return SendOutcome.Transient;
         }
     }
-
-    // What an operator should check when the hub refuses every push; null for answers about this push itself.
-    private static string? ConfigurationCheck(int status) => status switch
-    {
-        401 => "check that NotificationHubs__ConnectionString holds a current key (keys rotate) of a policy with Listen and Send rights",
-        403 => "check that the policy in NotificationHubs__ConnectionString has Send and Listen rights and that no hub quota is exceeded",
-        404 => "check NotificationHubs__HubName and the namespace in NotificationHubs__ConnectionString",
-        _ => null,
-    };
 
     // Recording runs after the send and must not be cut short by the request deadline: the push went out.
     private async Task<SendOutcome> CompleteAsync(PushLease lease, CompletionState state, SendOutcome outcome)
@@ -146,7 +137,7 @@ public sealed partial class PushDispatcher(
     [LoggerMessage(Level = LogLevel.Error, Message = "Hub refused push for event {EventId} ({Format}) with status {Status}, tracking id {TrackingId}; not retried")]
     private static partial void LogRejected(ILogger logger, string eventId, string format, int status, string? trackingId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Hub refused push for event {EventId} ({Format}) with status {Status}, tracking id {TrackingId}: {Check}; asking for a retry")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Hub refused push for event {EventId} ({Format}) with status {Status}, tracking id {TrackingId}; asking for a retry. {Check}")]
     private static partial void LogHubMisconfigured(ILogger logger, string eventId, string format, int status, string? trackingId, string check);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Transient hub failure for event {EventId} ({Format}): status {Status}, tracking id {TrackingId}; asking for a retry")]

@@ -3,9 +3,12 @@ using Microsoft.Extensions.Logging;
 namespace AcsPush.Functions.Tests.NotificationHubs;
 
 /// <summary>Keeps every formatted log line, with its exception text, to prove secrets never reach a log.</summary>
-internal sealed class CapturingLogger<T> : ILogger<T>
+internal class CapturingLogger(List<string> lines) : ILogger
 {
-    private readonly List<string> lines = [];
+    public CapturingLogger()
+        : this([])
+    {
+    }
 
     public IReadOnlyList<string> Lines
     {
@@ -29,5 +32,22 @@ internal sealed class CapturingLogger<T> : ILogger<T>
         {
             lines.Add($"{logLevel}: {formatter(state, exception)} {exception}");
         }
+    }
+}
+
+/// <inheritdoc cref="CapturingLogger"/>
+internal sealed class CapturingLogger<T> : CapturingLogger, ILogger<T>;
+
+/// <summary>Captures the lines of every logger of a service provider, at every level.</summary>
+internal sealed class CapturingLoggerProvider : ILoggerProvider
+{
+    private readonly CapturingLogger all = new();
+
+    public IReadOnlyList<string> Lines => all.Lines;
+
+    public ILogger CreateLogger(string categoryName) => all;
+
+    public void Dispose()
+    {
     }
 }

@@ -1,66 +1,55 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using AcsPush.Functions.NotificationHubs;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Xunit;
+using static AcsPush.Functions.Tests.NotificationHubs.HubClientHost;
 
 namespace AcsPush.Functions.Tests.NotificationHubs;
 
+/// <summary>
+/// The client through the app's own wiring (resilience pipeline, signing handler), against a scripted hub at the
+/// <see cref="HttpMessageHandler"/>: what goes out on each attempt, and what the caller gets back.
+/// </summary>
 public sealed class NotificationHubsClientTests : IDisposable
 {
-    private const string Key = "S3VwZXJTZWNyZXRLZXlWYWx1ZUZvclRlc3RzT25seQ==";
-    private const string KeyName = "FunctionSendListen";
-    private const string Hub = "com.contoso.app";
     private const string Tag = "acsuser_0123456789abcdef";
-    private static readonly DateTimeOffset Start = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
 
-    private readonly RecordingHandler handler = new();
-    private readonly InstantDelayTimeProvider time = new(Start);
+    private HubClientHost host = new();
 
-    private NotificationHubsClient CreateClient(
-        Action<NotificationHubsClientOptions>? configure = null,
-        ILogger<NotificationHubsClient>? logger = null)
+    public void Dispose() => host.Dispose();
+
+    private RecordingHandler Hub => host.Hub;
+
+    private INotificationHubsClient Client => host.Client;
+
+    /// <summary>Starts over with changed settings; call it before scripting the hub.</summary>
+    private void Configure(Action<Dictionary<string, string>> settings)
     {
-        var options = new NotificationHubsClientOptions
-        {
-            ConnectionString = $"Endpoint=sb://contoso-ns.servicebus.windows.net/;SharedAccessKeyName={KeyName};SharedAccessKey={Key}",
-            HubName = Hub,
-            MaxAttempts = 4,
-            TimeBudget = TimeSpan.FromSeconds(20),
-            BaseDelay = TimeSpan.FromSeconds(1),
-            MaxDelay = TimeSpan.FromSeconds(8),
-        };
-        configure?.Invoke(options);
-        return new NotificationHubsClient(
-            new HttpClient(handler),
-            Options.Create(options),
-            time,
-            logger ?? NullLogger<NotificationHubsClient>.Instance);
+        host.Dispose();
+        host = new HubClientHost(settings);
     }
-
-    public void Dispose() => handler.Dispose();
 
     private static NotificationRequest AppleAlert() => new(
         NotificationFormat.Apple,
         """{"aps":{"alert":{"title":"Contoso","body":"New message"}}}""",
         new Dictionary<string, string> { ["apns-push-type"] = "alert", ["apns-priority"] = "10" });
 
+    private static long Seconds(string expiry) => long.Parse(expiry, CultureInfo.InvariantCulture);
+
     [Fact]
     public async Task SendNotificationAsync_AppleAlert_PostsSignedRequestToMessages()
     {
         // Arrange
-        handler.Respond(HttpStatusCode.Created);
-        var client = CreateClient();
+        Hub.Respond(HttpStatusCode.Created);
         var notification = AppleAlert();
 
         // Act
-        await client.SendNotificationAsync(notification, Tag);
+        await Client.SendNotificationAsync(notification, Tag);
 
         // Assert
-        var request = Assert.Single(handler.Requests);
+        var request = Assert.Single(Hub.Requests);
         Assert.Equal(HttpMethod.Post, request.Method);
         Assert.Equal("https://contoso-ns.servicebus.windows.net/com.contoso.app/messages/?api-version=2020-06", request.Uri.AbsoluteUri);
         Assert.Equal("apple", request.Header("ServiceBusNotification-Format"));
@@ -75,19 +64,18 @@ public sealed class NotificationHubsClientTests : IDisposable
         var sas = SasParts.Parse(request.Header("Authorization"));
         Assert.Equal("https%3a%2f%2fcontoso-ns.servicebus.windows.net%2fcom.contoso.app%2fmessages%2f", sas.ResourceUri);
         Assert.Equal(KeyName, sas.KeyName);
-        Assert.Equal((Start + NotificationHubsClient.TokenLifetime).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), sas.Expiry);
+        Assert.Equal((Start + SharedAccessSignatureHandler.TokenLifetime).ToUnixTimeSeconds(), Seconds(sas.Expiry));
         Assert.Equal(sas.ExpectedSignature(Key), sas.Signature);
     }
 
     [Fact]
     public async Task SendNotificationAsync_FcmV1_SendsFcmv1Format()
     {
-        handler.Respond(HttpStatusCode.Created);
-        var client = CreateClient();
+        Hub.Respond(HttpStatusCode.Created);
 
-        await client.SendNotificationAsync(new NotificationRequest(NotificationFormat.FcmV1, """{"message":{"data":{"k":"v"}}}"""), Tag);
+        await Client.SendNotificationAsync(new NotificationRequest(NotificationFormat.FcmV1, """{"message":{"data":{"k":"v"}}}"""), Tag);
 
-        var request = Assert.Single(handler.Requests);
+        var request = Assert.Single(Hub.Requests);
         Assert.Equal("fcmv1", request.Header("ServiceBusNotification-Format"));
         Assert.False(request.Headers.ContainsKey("apns-push-type"));
     }
@@ -95,139 +83,110 @@ public sealed class NotificationHubsClientTests : IDisposable
     [Fact]
     public async Task SendNotificationAsync_Created_ReturnsTrackingIdAndNotificationId()
     {
-        handler.Respond(HttpStatusCode.Created, response =>
+        Hub.Respond(HttpStatusCode.Created, response =>
         {
             response.Headers.Add("TrackingId", "tracking-201");
             response.Headers.Location = new Uri("https://contoso-ns.servicebus.windows.net/com.contoso.app/messages/1234567890?api-version=2020-06");
         });
-        var client = CreateClient();
 
-        var outcome = await client.SendNotificationAsync(AppleAlert(), Tag);
+        var outcome = await Client.SendNotificationAsync(AppleAlert(), Tag);
 
         Assert.Equal(new NotificationOutcome(201, "tracking-201", "1234567890"), outcome);
+    }
+
+    [Fact]
+    public async Task SendNotificationAsync_Created_LogsTheAttemptAtDebugOnly()
+    {
+        Hub.Respond(HttpStatusCode.Created);
+
+        await Client.SendNotificationAsync(AppleAlert(), Tag);
+
+        var attempts = host.Logs.Lines.Where(line => line.Contains("Execution attempt", StringComparison.Ordinal)).ToList();
+        Assert.Single(attempts);
+        Assert.StartsWith("Debug:", attempts[0], StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task SendNotificationAsync_TooManyRequestsWithRetryAfterThenCreated_WaitsAndSignsAgain()
     {
         // Arrange
-        handler
-            .Respond(HttpStatusCode.TooManyRequests, r => r.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(3)))
+        Hub.Respond(HttpStatusCode.TooManyRequests, r => r.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(3)))
             .Respond(HttpStatusCode.Created, r => r.Headers.Add("TrackingId", "second"));
-        var client = CreateClient();
 
         // Act
-        var outcome = await client.SendNotificationAsync(AppleAlert(), Tag);
+        var outcome = await Client.SendNotificationAsync(AppleAlert(), Tag);
 
-        // Assert
+        // Assert: one wait of exactly the Retry-After, and a second token signed after it, alone in its header.
         Assert.Equal(201, outcome.Status);
         Assert.Equal("second", outcome.TrackingId);
-        Assert.Equal(2, handler.Requests.Count);
-        Assert.Equal([TimeSpan.FromSeconds(3)], time.Delays);
-        var first = SasParts.Parse(handler.Requests[0].Header("Authorization"));
-        var second = SasParts.Parse(handler.Requests[1].Header("Authorization"));
-        Assert.Equal(long.Parse(first.Expiry, System.Globalization.CultureInfo.InvariantCulture) + 3, long.Parse(second.Expiry, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal([TimeSpan.FromSeconds(3)], host.Clock.Delays);
+        Assert.Equal(2, Hub.Requests.Count);
+        var first = SasParts.Parse(Hub.Requests[0].Header("Authorization"));
+        var second = SasParts.Parse(Hub.Requests[1].Header("Authorization"));
+        Assert.Equal(Seconds(first.Expiry) + 3, Seconds(second.Expiry));
         Assert.Equal(second.ExpectedSignature(Key), second.Signature);
         Assert.NotEqual(first.Signature, second.Signature);
-    }
-
-    [Fact]
-    public async Task SendNotificationAsync_RetryAfterAsHttpDate_WaitsUntilThatDate()
-    {
-        handler
-            .Respond(HttpStatusCode.ServiceUnavailable, r => r.Headers.RetryAfter = new RetryConditionHeaderValue(Start.AddSeconds(5)))
-            .Respond(HttpStatusCode.Created);
-        var client = CreateClient();
-
-        await client.SendNotificationAsync(AppleAlert(), Tag);
-
-        Assert.Equal([TimeSpan.FromSeconds(5)], time.Delays);
-        Assert.Equal(2, handler.Requests.Count);
-    }
-
-    [Theory]
-    [InlineData(HttpStatusCode.RequestTimeout)]
-    [InlineData(HttpStatusCode.TooManyRequests)]
-    [InlineData(HttpStatusCode.InternalServerError)]
-    [InlineData(HttpStatusCode.BadGateway)]
-    [InlineData(HttpStatusCode.ServiceUnavailable)]
-    [InlineData(HttpStatusCode.GatewayTimeout)]
-    public async Task SendNotificationAsync_TransientStatusThenCreated_Retries(HttpStatusCode transient)
-    {
-        handler.Respond(transient).Respond(HttpStatusCode.Created);
-        var client = CreateClient();
-
-        var outcome = await client.SendNotificationAsync(AppleAlert(), Tag);
-
-        Assert.Equal(201, outcome.Status);
-        Assert.Equal(2, handler.Requests.Count);
-    }
-
-    [Fact]
-    public async Task SendNotificationAsync_NoRetryAfter_BacksOffExponentiallyWithJitter()
-    {
-        handler.Respond(HttpStatusCode.InternalServerError).Respond(HttpStatusCode.InternalServerError).Respond(HttpStatusCode.Created);
-        var client = CreateClient(o => o.BaseDelay = TimeSpan.FromSeconds(2));
-
-        await client.SendNotificationAsync(AppleAlert(), Tag);
-
-        Assert.Equal(2, time.Delays.Count);
-        Assert.InRange(time.Delays[0], TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
-        Assert.InRange(time.Delays[1], TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4));
+        Assert.Equal(Hub.Requests[0].Body, Hub.Requests[1].Body);
+        Assert.Equal(Tag, Hub.Requests[1].Header("ServiceBusNotification-Tags"));
     }
 
     [Fact]
     public async Task SendNotificationAsync_PersistentServiceUnavailable_ThrowsTransientAfterMaxAttempts()
     {
-        handler.RespondAlways(HttpStatusCode.ServiceUnavailable, r => r.Headers.Add("TrackingId", "busy"));
-        var client = CreateClient(o =>
-        {
-            o.MaxAttempts = 3;
-            o.BaseDelay = TimeSpan.FromMilliseconds(100);
-        });
+        Configure(s => s["MaxAttempts"] = "3");
+        Hub.RespondAlways(HttpStatusCode.ServiceUnavailable, r => r.Headers.Add("TrackingId", "busy"));
 
-        var exception = await Assert.ThrowsAsync<NotificationHubsException>(() => client.SendNotificationAsync(AppleAlert(), Tag));
+        var exception = await Assert.ThrowsAsync<NotificationHubsException>(() => Client.SendNotificationAsync(AppleAlert(), Tag));
 
         Assert.True(exception.IsTransient);
         Assert.Equal(503, exception.Status);
         Assert.Equal("busy", exception.TrackingId);
-        Assert.NotNull(exception.RetryAfter);
-        Assert.Equal(3, handler.Requests.Count);
-        Assert.Equal(2, time.Delays.Count);
-        Assert.Contains("NotificationHubs:MaxAttempts", exception.Message, StringComparison.Ordinal);
+        Assert.Null(exception.RetryAfter);
+        Assert.Equal(3, Hub.Requests.Count);
+        Assert.Equal(2, host.Clock.Delays.Count);
+        Assert.Contains("NotificationHubs:MaxAttempts is 3", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task SendNotificationAsync_RetryAfterWaitsExhaustBudget_StopsBeforeWaitingPastIt()
     {
         // Arrange: 8 s + 8 s fit into 20 s, a third wait of 8 s does not.
-        handler.RespondAlways(HttpStatusCode.TooManyRequests, r => r.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(8)));
-        var client = CreateClient(o => o.MaxAttempts = 10);
+        Configure(s => s["MaxAttempts"] = "10");
+        Hub.RespondAlways(HttpStatusCode.TooManyRequests, r => r.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(8)));
 
         // Act
-        var exception = await Assert.ThrowsAsync<NotificationHubsException>(() => client.SendNotificationAsync(AppleAlert(), Tag));
+        var exception = await Assert.ThrowsAsync<NotificationHubsException>(() => Client.SendNotificationAsync(AppleAlert(), Tag));
 
         // Assert
         Assert.True(exception.IsTransient);
         Assert.Equal(429, exception.Status);
         Assert.Equal(TimeSpan.FromSeconds(8), exception.RetryAfter);
-        Assert.Equal(3, handler.Requests.Count);
-        Assert.Equal([TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(8)], time.Delays);
+        Assert.Equal(3, Hub.Requests.Count);
+        Assert.Equal([TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(8)], host.Clock.Delays);
         Assert.Contains("NotificationHubs:TimeBudget", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task SendNotificationAsync_RetryAfterLongerThanBudget_ThrowsAtOnce()
+    public async Task SendNotificationAsync_SlowHubSpendsBudget_ThrowsTransientWhenBudgetEnds()
     {
-        handler.RespondAlways(HttpStatusCode.TooManyRequests, r => r.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(60)));
-        var client = CreateClient();
+        // Each answer takes 12 s of the 20 s budget: the second attempt is cut off by the budget, not by its attempt timeout.
+        Configure(s => s["AttemptTimeout"] = "00:00:15");
+        for (var i = 0; i < 2; i++)
+        {
+            Hub.Respond((_, token) =>
+            {
+                host.Clock.Advance(TimeSpan.FromSeconds(12));
+                token.ThrowIfCancellationRequested();
+                return Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
+            });
+        }
 
-        var exception = await Assert.ThrowsAsync<NotificationHubsException>(() => client.SendNotificationAsync(AppleAlert(), Tag));
+        var exception = await Assert.ThrowsAsync<NotificationHubsException>(() => Client.SendNotificationAsync(AppleAlert(), Tag));
 
         Assert.True(exception.IsTransient);
-        Assert.Equal(TimeSpan.FromSeconds(60), exception.RetryAfter);
-        Assert.Single(handler.Requests);
-        Assert.Empty(time.Delays);
+        Assert.Equal(0, exception.Status);
+        Assert.Equal(2, Hub.Requests.Count);
+        Assert.Contains("time budget ran out (NotificationHubs:TimeBudget is 20 s)", exception.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -238,97 +197,92 @@ public sealed class NotificationHubsClientTests : IDisposable
     [InlineData(HttpStatusCode.RequestEntityTooLarge, "too large")]
     public async Task SendNotificationAsync_PermanentStatus_ThrowsNonTransientWithoutRetry(HttpStatusCode status, string hint)
     {
-        handler.RespondAlways(status, r => r.Headers.Add("TrackingId", "tracking-4xx"));
-        var client = CreateClient();
+        Hub.RespondAlways(status, r => r.Headers.Add("TrackingId", "tracking-4xx"));
 
-        var exception = await Assert.ThrowsAsync<NotificationHubsException>(() => client.SendNotificationAsync(AppleAlert(), Tag));
+        var exception = await Assert.ThrowsAsync<NotificationHubsException>(() => Client.SendNotificationAsync(AppleAlert(), Tag));
 
         Assert.False(exception.IsTransient);
         Assert.Equal((int)status, exception.Status);
         Assert.Equal("tracking-4xx", exception.TrackingId);
         Assert.Null(exception.RetryAfter);
-        Assert.Single(handler.Requests);
+        Assert.Single(Hub.Requests);
         Assert.Contains(hint, exception.Message, StringComparison.Ordinal);
         Assert.Contains("tracking-4xx", exception.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Key, exception.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("SharedAccessSignature", exception.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(401)]
+    [InlineData(403)]
+    [InlineData(404)]
+    public async Task SendNotificationAsync_HubRefusesTheApp_MessageCarriesTheSharedHint(int status)
+    {
+        Hub.Respond((HttpStatusCode)status);
+
+        var exception = await Assert.ThrowsAsync<NotificationHubsException>(() => Client.SendNotificationAsync(AppleAlert(), Tag));
+
+        Assert.NotNull(exception.ConfigurationHint);
+        Assert.Contains(exception.ConfigurationHint, exception.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task SendNotificationAsync_BadRequestWithErrorBody_IncludesDetail()
     {
-        handler.Respond(HttpStatusCode.BadRequest, r => r.Content = new StringContent(
+        Hub.Respond(HttpStatusCode.BadRequest, r => r.Content = new StringContent(
             "<Error><Code>400</Code><Detail>The payload is not valid JSON.TrackingId:abc</Detail></Error>"));
-        var client = CreateClient();
 
-        var exception = await Assert.ThrowsAsync<NotificationHubsException>(() => client.SendNotificationAsync(AppleAlert(), Tag));
+        var exception = await Assert.ThrowsAsync<NotificationHubsException>(() => Client.SendNotificationAsync(AppleAlert(), Tag));
 
         Assert.Contains("The payload is not valid JSON.", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task SendNotificationAsync_NetworkFailureThenCreated_Retries()
+    public async Task SendNotificationAsync_PersistentNetworkFailure_RetriesThenThrowsTransientWithStatusZero()
     {
-        handler
-            .Respond((_, _) => throw new HttpRequestException("connection reset"))
-            .Respond(HttpStatusCode.Created);
-        var client = CreateClient();
+        Configure(s => s["MaxAttempts"] = "2");
+        Hub.Respond((_, _) => throw new HttpRequestException("connection refused"))
+            .Respond((_, _) => throw new HttpRequestException("connection refused"));
 
-        var outcome = await client.SendNotificationAsync(AppleAlert(), Tag);
-
-        Assert.Equal(201, outcome.Status);
-        Assert.Equal(2, handler.Requests.Count);
-    }
-
-    [Fact]
-    public async Task SendNotificationAsync_PersistentNetworkFailure_ThrowsTransientWithStatusZero()
-    {
-        for (var i = 0; i < 2; i++)
-        {
-            handler.Respond((_, _) => throw new HttpRequestException("connection refused"));
-        }
-
-        var client = CreateClient(o => o.MaxAttempts = 2);
-
-        var exception = await Assert.ThrowsAsync<NotificationHubsException>(() => client.SendNotificationAsync(AppleAlert(), Tag));
+        var exception = await Assert.ThrowsAsync<NotificationHubsException>(() => Client.SendNotificationAsync(AppleAlert(), Tag));
 
         Assert.True(exception.IsTransient);
         Assert.Equal(0, exception.Status);
         Assert.IsType<HttpRequestException>(exception.InnerException);
+        Assert.Equal(2, Hub.Requests.Count);
+        Assert.Contains("NotificationHubs:MaxAttempts is 2", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task SendNotificationAsync_AttemptHangsPastAttemptTimeout_RetriesAndSucceeds()
     {
-        handler
-            .Respond(async (_, token) =>
+        Hub.Respond(async (_, token) =>
             {
+                host.Clock.Advance(TimeSpan.FromSeconds(11));
                 await Task.Delay(Timeout.Infinite, token);
                 return new HttpResponseMessage(HttpStatusCode.Created);
             })
             .Respond(HttpStatusCode.Created);
-        var client = CreateClient(o => o.AttemptTimeout = TimeSpan.FromMilliseconds(100));
 
-        var outcome = await client.SendNotificationAsync(AppleAlert(), Tag);
+        var outcome = await Client.SendNotificationAsync(AppleAlert(), Tag);
 
         Assert.Equal(201, outcome.Status);
-        Assert.Equal(2, handler.Requests.Count);
+        Assert.Equal(2, Hub.Requests.Count);
     }
 
     [Fact]
     public async Task SendNotificationAsync_CallerCancels_ThrowsOperationCanceledWithoutRetry()
     {
         using var cancellation = new CancellationTokenSource();
-        handler.Respond((_, _) =>
+        Hub.Respond((_, _) =>
         {
             cancellation.Cancel();
             return Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
         });
-        var client = CreateClient();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.SendNotificationAsync(AppleAlert(), Tag, cancellation.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Client.SendNotificationAsync(AppleAlert(), Tag, cancellation.Token));
 
-        Assert.Single(handler.Requests);
+        Assert.Single(Hub.Requests);
     }
 
     [Theory]
@@ -337,30 +291,32 @@ public sealed class NotificationHubsClientTests : IDisposable
     [InlineData("content-type")]
     public async Task SendNotificationAsync_ReservedExtraHeader_ThrowsArgumentException(string header)
     {
-        var client = CreateClient();
         var notification = new NotificationRequest(NotificationFormat.Apple, "{}", new Dictionary<string, string> { [header] = "x" });
 
-        await Assert.ThrowsAsync<ArgumentException>(() => client.SendNotificationAsync(notification, Tag));
+        await Assert.ThrowsAsync<ArgumentException>(() => Client.SendNotificationAsync(notification, Tag));
 
-        Assert.Empty(handler.Requests);
+        Assert.Empty(Hub.Requests);
     }
 
     [Fact]
     public async Task SendNotificationAsync_RetriesAndFailure_NeverLogKeyOrSignature()
     {
-        handler.RespondAlways(HttpStatusCode.ServiceUnavailable);
-        var logger = new CapturingLogger<NotificationHubsClient>();
-        var client = CreateClient(o => o.MaxAttempts = 3, logger);
+        Configure(s => s["MaxAttempts"] = "3");
+        Hub.RespondAlways(HttpStatusCode.ServiceUnavailable);
 
-        await Assert.ThrowsAsync<NotificationHubsException>(() => client.SendNotificationAsync(AppleAlert(), Tag));
+        await Assert.ThrowsAsync<NotificationHubsException>(() => Client.SendNotificationAsync(AppleAlert(), Tag));
 
-        Assert.NotEmpty(logger.Lines);
-        var signature = SasParts.Parse(handler.Requests[0].Header("Authorization")).Signature;
-        Assert.All(logger.Lines, line =>
+        // Every category at Trace: the client, the resilience telemetry and HttpClient's request logging with its headers.
+        var lines = host.Logs.Lines;
+        Assert.Contains(lines, line => line.Contains("Authorization", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.Contains("OnRetry", StringComparison.Ordinal));
+        var signatures = Hub.Requests.Select(r => SasParts.Parse(r.Header("Authorization")).Signature).ToList();
+        Assert.Equal(3, signatures.Count);
+        Assert.All(lines, line =>
         {
             Assert.DoesNotContain(Key, line, StringComparison.Ordinal);
             Assert.DoesNotContain("SharedAccessSignature", line, StringComparison.Ordinal);
-            Assert.DoesNotContain(signature, line, StringComparison.Ordinal);
+            Assert.All(signatures, signature => Assert.DoesNotContain(signature, line, StringComparison.Ordinal));
         });
     }
 
@@ -370,15 +326,14 @@ public sealed class NotificationHubsClientTests : IDisposable
     public async Task CreateOrUpdateInstallationAsync_Platform_PutsInstallationJson(InstallationPlatform platform, string expectedPlatform)
     {
         // Arrange
-        handler.Respond(HttpStatusCode.OK);
-        var client = CreateClient();
+        Hub.Respond(HttpStatusCode.OK);
         var installation = new Installation("device-01", platform, "push-channel-value", [Tag]);
 
         // Act
-        await client.CreateOrUpdateInstallationAsync(installation);
+        await Client.CreateOrUpdateInstallationAsync(installation);
 
         // Assert
-        var request = Assert.Single(handler.Requests);
+        var request = Assert.Single(Hub.Requests);
         Assert.Equal(HttpMethod.Put, request.Method);
         Assert.Equal("https://contoso-ns.servicebus.windows.net/com.contoso.app/installations/device-01?api-version=2020-06", request.Uri.AbsoluteUri);
         Assert.Equal("application/json", request.ContentType);
@@ -394,13 +349,24 @@ public sealed class NotificationHubsClientTests : IDisposable
     }
 
     [Fact]
+    public async Task CreateOrUpdateInstallationAsync_ServiceUnavailableThenOk_RetriesThePut()
+    {
+        Hub.Respond(HttpStatusCode.ServiceUnavailable).Respond(HttpStatusCode.OK);
+
+        await Client.CreateOrUpdateInstallationAsync(new Installation("device-01", InstallationPlatform.Apns, "ab", [Tag]));
+
+        Assert.Equal(2, Hub.Requests.Count);
+        Assert.All(Hub.Requests, r => Assert.Equal(HttpMethod.Put, r.Method));
+        Assert.Equal(Hub.Requests[0].Body, Hub.Requests[1].Body);
+    }
+
+    [Fact]
     public async Task CreateOrUpdateInstallationAsync_Forbidden_ThrowsNonTransient()
     {
-        handler.Respond(HttpStatusCode.Forbidden);
-        var client = CreateClient();
+        Hub.Respond(HttpStatusCode.Forbidden);
 
         var exception = await Assert.ThrowsAsync<NotificationHubsException>(
-            () => client.CreateOrUpdateInstallationAsync(new Installation("device-01", InstallationPlatform.Apns, "ab", [Tag])));
+            () => Client.CreateOrUpdateInstallationAsync(new Installation("device-01", InstallationPlatform.Apns, "ab", [Tag])));
 
         Assert.False(exception.IsTransient);
         Assert.Equal(403, exception.Status);
@@ -411,12 +377,11 @@ public sealed class NotificationHubsClientTests : IDisposable
     [InlineData(HttpStatusCode.NotFound)]
     public async Task DeleteInstallationAsync_NoContentOrNotFound_Succeeds(HttpStatusCode status)
     {
-        handler.Respond(status);
-        var client = CreateClient();
+        Hub.Respond(status);
 
-        await client.DeleteInstallationAsync("device-01");
+        await Client.DeleteInstallationAsync("device-01");
 
-        var request = Assert.Single(handler.Requests);
+        var request = Assert.Single(Hub.Requests);
         Assert.Equal(HttpMethod.Delete, request.Method);
         Assert.Equal("https://contoso-ns.servicebus.windows.net/com.contoso.app/installations/device-01?api-version=2020-06", request.Uri.AbsoluteUri);
     }
@@ -424,10 +389,9 @@ public sealed class NotificationHubsClientTests : IDisposable
     [Fact]
     public async Task DeleteInstallationAsync_Unauthorized_ThrowsNonTransient()
     {
-        handler.Respond(HttpStatusCode.Unauthorized);
-        var client = CreateClient();
+        Hub.Respond(HttpStatusCode.Unauthorized);
 
-        var exception = await Assert.ThrowsAsync<NotificationHubsException>(() => client.DeleteInstallationAsync("device-01"));
+        var exception = await Assert.ThrowsAsync<NotificationHubsException>(() => Client.DeleteInstallationAsync("device-01"));
 
         Assert.Equal(401, exception.Status);
         Assert.False(exception.IsTransient);
@@ -436,12 +400,11 @@ public sealed class NotificationHubsClientTests : IDisposable
     [Fact]
     public async Task DeleteInstallationAsync_IdNeedingEscaping_EscapesPathSegment()
     {
-        handler.Respond(HttpStatusCode.NoContent);
-        var client = CreateClient();
+        Hub.Respond(HttpStatusCode.NoContent);
 
-        await client.DeleteInstallationAsync("a b/c");
+        await Client.DeleteInstallationAsync("a b/c");
 
-        Assert.Equal("/com.contoso.app/installations/a%20b%2Fc", Assert.Single(handler.Requests).Uri.AbsolutePath);
+        Assert.Equal("/com.contoso.app/installations/a%20b%2Fc", Assert.Single(Hub.Requests).Uri.AbsolutePath);
     }
 
     [Theory]
@@ -450,11 +413,11 @@ public sealed class NotificationHubsClientTests : IDisposable
     [InlineData("Endpoint=sb://ns.servicebus.windows.net;SharedAccessKeyName=k;SharedAccessKey=v", "https://ns.servicebus.windows.net/com.contoso.app/messages/?api-version=2020-06")]
     public async Task SendNotificationAsync_EndpointScheme_MapsToRequestAddress(string connectionString, string expectedUri)
     {
-        handler.Respond(HttpStatusCode.Created);
-        var client = CreateClient(o => o.ConnectionString = connectionString);
+        Configure(s => s["ConnectionString"] = connectionString);
+        Hub.Respond(HttpStatusCode.Created);
 
-        await client.SendNotificationAsync(AppleAlert(), Tag);
+        await Client.SendNotificationAsync(AppleAlert(), Tag);
 
-        Assert.Equal(expectedUri, Assert.Single(handler.Requests).Uri.AbsoluteUri);
+        Assert.Equal(expectedUri, Assert.Single(Hub.Requests).Uri.AbsoluteUri);
     }
 }

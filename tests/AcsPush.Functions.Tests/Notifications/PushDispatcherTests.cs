@@ -83,9 +83,9 @@ public class PushDispatcherTests
     }
 
     [Theory]
-    [InlineData(401, "NotificationHubs__ConnectionString")]
-    [InlineData(403, "NotificationHubs__ConnectionString")]
-    [InlineData(404, "NotificationHubs__HubName")]
+    [InlineData(401, "NotificationHubs:ConnectionString")]
+    [InlineData(403, "NotificationHubs:ConnectionString")]
+    [InlineData(404, "NotificationHubs:HubName")]
     public async Task DispatchAsync_HubRefusesConfiguration_LogsErrorNamingWhatToCheck(int status, string setting)
     {
         StoreGrants();

@@ -1,6 +1,8 @@
+using System.Reflection;
 using AcsPush.Functions.EventGrid;
 using AcsPush.Functions.Idempotency;
 using AcsPush.Functions.Notifications;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -72,5 +74,27 @@ public class ApplicationServicesTests
 
         var error = Assert.ThrowsAny<Exception>(() => provider.GetRequiredService<IStartupValidator>().Validate());
         Assert.Contains("Idempotency:TableServiceUri", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddApplicationServices_FunctionClasses_AreActivatedFromTheServicesNotResolved()
+    {
+        using var provider = Build(new()
+        {
+            ["Idempotency:ConnectionString"] = "UseDevelopmentStorage=true",
+            ["NotificationHubs:ConnectionString"] = "Endpoint=sb://contoso-ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=a2V5",
+            ["NotificationHubs:HubName"] = "com.contoso.app",
+        });
+        var functionClasses = typeof(EventGridWebhook).Assembly.GetTypes()
+            .Where(type => type.GetMethods().Any(method => method.GetCustomAttribute<FunctionAttribute>() is not null))
+            .ToList();
+
+        // The Functions worker creates one instance per invocation with ActivatorUtilities from the app's services.
+        Assert.Equal(["EventGridWebhook", "Installations"], functionClasses.Select(type => type.Name).Order(StringComparer.Ordinal));
+        Assert.All(functionClasses, type =>
+        {
+            Assert.Null(provider.GetService(type));
+            Assert.IsType(type, ActivatorUtilities.CreateInstance(provider, type));
+        });
     }
 }
