@@ -7,7 +7,7 @@
 # With the Pulumi CLI (logged in to a backend) and an Azure CLI login (`az login`, or azure/login in GitHub
 # Actions), this runs `pulumi up` for the stack. Without them it prints an
 # offline preview instead: the program is evaluated for the stack with mocked providers and dummy
-# secrets, and the planned topology, dependency graph and critical path are printed. Nothing in Azure
+# secrets, and the planned topology, dependency graph and dependency levels are printed. Nothing in Azure
 # is touched by the offline preview.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,4 +62,4 @@ if [[ $OFFLINE -eq 0 ]]; then
   echo "    Nothing is deployed; secrets are dummy values. Install the Pulumi CLI and log in to Azure to deploy."
 fi
 npx tsc -p tsconfig.json
-exec node build/infra/tools/offline-preview.js --stack "$STACK"
+exec node build/infra/tools/preview/offline-preview.js --stack "$STACK"

@@ -1,4 +1,5 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { qualify } from "../../lib/problems";
 import { PlanConfigEntry, SECRET_MASK } from "./model";
 
 /** A key as Pulumi.yaml declares it under `config:`. */
@@ -22,10 +23,6 @@ export interface ResolvedConfig {
 
 /** The marker every dummy secret carries where its format allows text. */
 export const DUMMY_MARK = "dummy-secret";
-
-function qualify(key: string, project: string): string {
-    return key.includes(":") ? key : `${project}:${key}`;
-}
 
 function asDeclaration(raw: unknown): ConfigDeclaration {
     if (raw !== null && typeof raw === "object" && !Array.isArray(raw)) return raw as ConfigDeclaration;

@@ -15,6 +15,12 @@ export interface PlanResource {
     inputs: Record<string, unknown>;
     /** URNs this resource waits for: explicit dependsOn plus the resources its inputs come from. */
     dependsOn: string[];
+    /** The ARM id the resource gets (absent for components and commands, and in plans of older versions). */
+    id?: string;
+    /** Pulumi `protect`: no delete or replace while set. */
+    protect?: boolean;
+    /** Input paths the program marked `replaceOnChanges`. */
+    replaceOnChanges?: string[];
 }
 
 export interface PlanConfigEntry {
@@ -24,17 +30,11 @@ export interface PlanConfigEntry {
     source: "stack" | "default" | "dummy" | "override";
 }
 
-export interface CriticalPath {
-    /** URNs, first created first. */
-    resources: string[];
-    /** Sum of the estimated creation times along the path, in seconds. */
-    seconds: number;
-}
-
 export interface Plan {
     project: string;
     stack: string;
     config: PlanConfigEntry[];
     resources: PlanResource[];
-    criticalPath: CriticalPath;
+    /** How many resources the longest chain of resources waiting for one another holds. */
+    dependencyLevels: number;
 }

@@ -1,5 +1,5 @@
-import { buildPlan } from "../../../infra/lib/plan/plan";
-import { Plan, PlanResource } from "../../../infra/lib/plan/model";
+import { buildPlan } from "../../../../infra/tools/preview/plan";
+import { Plan, PlanResource } from "../../../../infra/tools/preview/model";
 
 export const urn = (stack: string, type: string, name: string, parentType?: string) =>
     `urn:pulumi:${stack}::acs-push::${parentType ? `${parentType}$` : ""}${type}::${name}`;

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { flatten, maskInputs } from "../../../infra/lib/plan/mask";
+import { flatten, maskInputs } from "../../../../infra/tools/preview/wire";
 
 const SIG = "4dabf18193072939515e22adb298388d";
 const secret = (value: unknown) => ({ [SIG]: "1b47061264138c4ac30d75fd1eb44270", value });

@@ -1,6 +1,5 @@
-import { estimateSeconds } from "./durations";
 import { transitiveReduction } from "./graph";
-import { flatten } from "./mask";
+import { flatten } from "./wire";
 import { Plan, PlanResource } from "./model";
 import { compare } from "./plan";
 
@@ -12,14 +11,7 @@ export function formatValue(value: unknown): string {
     return text.length > MAX_VALUE_LENGTH ? `${text.slice(0, MAX_VALUE_LENGTH - 1)}…` : text;
 }
 
-export function formatSeconds(seconds: number): string {
-    if (seconds < 60) return `${seconds} s`;
-    const m = Math.floor(seconds / 60);
-    const s = seconds % 60;
-    return s ? `${m} min ${s} s` : `${m} min`;
-}
-
-/** The readable plan: configuration, resources grouped under their components, graph, critical path. */
+/** The readable plan: configuration, resources grouped under their components, graph, dependency levels. */
 export function renderPlan(plan: Plan): string {
     const out: string[] = [];
     const custom = plan.resources.filter((r) => r.custom).length;
@@ -40,7 +32,7 @@ export function renderPlan(plan: Plan): string {
     out.push(...renderMermaid(plan));
     out.push("```");
     out.push("");
-    out.push(...renderCriticalPath(plan));
+    out.push(levelsLine(plan.dependencyLevels));
     return `${out.join("\n")}\n`;
 }
 
@@ -130,13 +122,6 @@ export function renderMermaid(plan: Plan): string[] {
     return lines;
 }
 
-export function renderCriticalPath(plan: Plan): string[] {
-    const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
-    const path = plan.criticalPath.resources.map((u) => byUrn.get(u)!);
-    const lines = [
-        `Critical path: ${path.length} resources created one after another, about ${formatSeconds(plan.criticalPath.seconds)}`,
-        "  (weights: typical creation times from infra/lib/plan/durations.ts; components count 0)",
-    ];
-    path.forEach((r, i) => lines.push(`  ${i + 1}. ${label(r)}   ~${formatSeconds(estimateSeconds(r))}`));
-    return lines;
+export function levelsLine(count: number): string {
+    return `Dependency levels: ${count} (the longest chain of resources that must be created one after another)`;
 }

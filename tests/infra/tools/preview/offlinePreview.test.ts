@@ -5,10 +5,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { execFile } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { DUMMY_KEY } from "../../../infra/lib/plan/mocks";
-import { Plan } from "../../../infra/lib/plan/model";
+import { MOCK_KEY_PREFIX } from "../../../../infra/tools/preview/mocks";
+import { levels } from "../../../../infra/tools/preview/graph";
+import { dependencyGraph } from "../../../../infra/tools/preview/plan";
+import { Plan } from "../../../../infra/tools/preview/model";
+import { REPO_ROOT } from "../../helpers/stackFiles";
 
-const TOOL = path.resolve(__dirname, "../../../infra/tools/offline-preview.js");
+const TOOL = path.join(REPO_ROOT, "build/infra/tools/preview/offline-preview.js");
 const PROGRAM = path.resolve(__dirname, "fixtures/sampleProgram.js");
 
 const PULUMI_YAML = `name: acs-push
@@ -36,7 +39,7 @@ function run(args: string[]): Promise<{ status: number; stdout: string; stderr: 
 
 /** Strings that must never reach the output: key material and the dummies' own markers. */
 function assertNoSecrets(text: string, extra: string[] = []): void {
-    for (const needle of ["PRIVATE KEY", "dummy-secret", "SharedAccessKey=", DUMMY_KEY, "v1:AAAA", ...extra]) {
+    for (const needle of ["PRIVATE KEY", "dummy-secret", "SharedAccessKey=", MOCK_KEY_PREFIX, "v1:AAAA", ...extra]) {
         assert.ok(!text.includes(needle), `the output contains ${JSON.stringify(needle)}`);
     }
 }
@@ -63,7 +66,7 @@ describe("offline preview of a program", () => {
     });
     after(() => fs.rmSync(root, { recursive: true, force: true }));
 
-    it("prints resources grouped by component, the graph and the critical path, without secrets", () => {
+    it("prints resources grouped by component, the graph and the dependency levels, without secrets", () => {
         const result = devText;
         assert.equal(result.status, 0, result.stderr);
         const text = result.stdout;
@@ -73,7 +76,7 @@ describe("offline preview of a program", () => {
         assert.match(text, /apnsCredential\.token: "\[secret\]"/);
         assert.match(text, /environment\.WEBHOOK_URL: "\[secret\]"/);
         assert.match(text, /```mermaid\ngraph TD\n/);
-        assert.match(text, /Critical path: \d+ resources created one after another/);
+        assert.match(text, /Dependency levels: 6 \(the longest chain of resources that must be created one after another\)/);
         assertNoSecrets(text + result.stderr);
     });
 
@@ -104,8 +107,8 @@ describe("offline preview of a program", () => {
         for (const subscription of ["chat", "calls"]) {
             assert.ok(plan.resources.find((r) => r.name === subscription)!.dependsOn.includes(urnOf("code-ready")), subscription);
         }
-        const path = plan.criticalPath.resources;
-        assert.ok(path.indexOf(urnOf("code-ready")) >= 0 && path.indexOf(urnOf("code-ready")) < path.length - 1);
+        const level = levels(dependencyGraph(plan.resources)).byId;
+        assert.ok(level.get(urnOf("code-ready"))! < level.get(urnOf("chat"))!);
     });
 
     it("uses the prod stack's file and the defaults with --stack prod", () => {
@@ -130,9 +133,10 @@ describe("offline preview of a program", () => {
         const result = await run(["--diff", dev, prod]);
         assert.equal(result.status, 0, result.stderr);
         assert.match(result.stdout, /### Offline topology diff: `dev` → `prod`/);
-        assert.match(result.stdout, /\*\*0 to add, 2 to change, 0 to remove\*\*/);
-        assert.match(result.stdout, /!     inputs\.sku\.name: "Free" → "Standard"/);
-        assert.match(result.stdout, /!     inputs\.location: "northeurope" → "westeurope"/);
+        // The resource group's location cannot change: it is replaced, and everything in it with it.
+        assert.match(result.stdout, /\*\*\+ 0 to create · ~ 0 to update · \+- 8 to replace · - 0 to delete\*\*/);
+        assert.match(result.stdout, /\n\+- rg \(azure-native:resources:ResourceGroup\)\n {7}location: "northeurope" → "westeurope" {3}\(forces replacement\)\n/);
+        assert.match(result.stdout, /\n\+- hubs-ns \(azure-native:notificationhubs:Namespace\)\n {7}sku\.name: "Free" → "Standard"\n {7}Azure deletes it with rg;/);
         assertNoSecrets(result.stdout);
     });
 

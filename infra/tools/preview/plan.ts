@@ -1,5 +1,4 @@
-import { estimateSeconds, TYPICAL_CREATE_SECONDS } from "./durations";
-import { criticalPath, GraphNode } from "./graph";
+import { GraphNode, levels } from "./graph";
 import { Plan, PlanConfigEntry, PlanResource } from "./model";
 
 /**
@@ -11,6 +10,12 @@ export function predecessors(resource: PlanResource): string[] {
     if (resource.parent) all.add(resource.parent);
     all.delete(resource.urn);
     return [...all].sort();
+}
+
+/** The plan's resources as a graph: created resources weigh 1, components 0. */
+export function dependencyGraph(resources: readonly PlanResource[]): GraphNode[] {
+    const known = new Set(resources.map((r) => r.urn));
+    return resources.map((r) => ({ id: r.urn, weight: r.custom ? 1 : 0, after: predecessors(r).filter((u) => known.has(u)) }));
 }
 
 /** Assembles a plan with stable ordering; dependencies on resources the program did not register are dropped. */
@@ -28,20 +33,12 @@ export function buildPlan(input: {
             dependsOn: [...new Set(r.dependsOn)].filter((u) => known.has(u) && u !== r.urn).sort(),
         }))
         .sort((a, b) => compare(a.urn, b.urn));
-    const nodes: GraphNode[] = resources.map((r) => ({
-        id: r.urn,
-        weight: estimateSeconds(r, TYPICAL_CREATE_SECONDS),
-        after: predecessors(r),
-    }));
-    const longest = criticalPath(nodes);
-    // A component on the path adds no time; the chain lists what is actually created.
-    const byUrn = new Map(resources.map((r) => [r.urn, r]));
     return {
         project: input.project,
         stack: input.stack,
         config: [...input.config].sort((a, b) => compare(a.key, b.key)),
         resources,
-        criticalPath: { resources: longest.path.filter((u) => byUrn.get(u)!.custom), seconds: longest.weight },
+        dependencyLevels: levels(dependencyGraph(resources)).count,
     };
 }
 

@@ -4,12 +4,19 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { execFile } from "node:child_process";
-import { DUMMY_KEY } from "../../../infra/lib/plan/mocks";
-import { Plan } from "../../../infra/lib/plan/model";
+import { levels } from "../../../../infra/tools/preview/graph";
+import { MOCK_KEY_PREFIX } from "../../../../infra/tools/preview/mocks";
+import { dependencyGraph } from "../../../../infra/tools/preview/plan";
+import { Plan } from "../../../../infra/tools/preview/model";
+import { REPO_ROOT } from "../../helpers/stackFiles";
 
-const ROOT = path.resolve(__dirname, "../../../..");
-const TOOL = path.join(ROOT, "build/infra/tools/offline-preview.js");
+const ROOT = REPO_ROOT;
+const TOOL = path.join(ROOT, "build/infra/tools/preview/offline-preview.js");
 const STACKS = fs.readdirSync(ROOT).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s).sort();
+
+describe("the stack files", () => {
+    it("include dev and prod, so the previews below run", () => assert.deepEqual(STACKS.filter((s) => s === "dev" || s === "prod"), ["dev", "prod"]));
+});
 
 function run(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
@@ -54,16 +61,18 @@ for (const stack of STACKS) {
             }
         });
 
-        it("puts the readiness step on the critical path, ahead of a subscription", () => {
-            const path = plan.criticalPath.resources;
-            const at = path.indexOf(find("function-code-ready").urn);
-            assert.ok(at >= 0, "the readiness step is not on the critical path");
-            assert.equal(find(path[path.length - 1].split("::").pop()!).type, "azure-native:eventgrid:SystemTopicEventSubscription");
+        it("creates the readiness step at a lower dependency level than every subscription", () => {
+            const level = levels(dependencyGraph(plan.resources)).byId;
+            const ready = level.get(find("function-code-ready").urn)!;
+            for (const subscription of plan.resources.filter((r) => r.type === "azure-native:eventgrid:SystemTopicEventSubscription")) {
+                assert.ok(ready < level.get(subscription.urn)!, `${subscription.name} is not above the readiness step`);
+            }
+            assert.equal(plan.dependencyLevels, Math.max(...level.values()));
         });
 
         it("keeps every secret masked", () => {
             const everything = text.stdout + text.stderr + json.stdout;
-            for (const needle of ["PRIVATE KEY", "dummy-secret", "SharedAccessKey=", DUMMY_KEY]) {
+            for (const needle of ["PRIVATE KEY", "dummy-secret", "SharedAccessKey=", MOCK_KEY_PREFIX]) {
                 assert.ok(!everything.includes(needle), `the output contains ${JSON.stringify(needle)}`);
             }
             const env = find("function-code-ready").inputs.environment as Record<string, unknown>;

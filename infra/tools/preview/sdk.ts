@@ -4,10 +4,11 @@
 //     known to have finished registering resources;
 //   - the mock monitor's registerResource: the public Mocks.newResource hook sees neither dependencies nor
 //     secret flags, which the plan and the secrecy tests need;
-//   - runtime/rpc as a module of its own (lib/plan/mask.ts): the same constants as pulumi.runtime.*, loaded
-//     without the rest of the SDK.
+//   - runtime/rpc as a module of its own (./wire.ts, and the link provider's serialized code): the same
+//     constants as pulumi.runtime.*, loaded without the rest of the SDK.
 // Every accessor checks the shape it relies on and fails naming the SDK version, so an SDK upgrade that moves
-// one of them breaks loudly here (and in tests/infra/plan/sdkInternals.test.ts), not as a silent empty plan.
+// one of them breaks loudly here (and in tests/infra/tools/preview/sdkInternals.test.ts), not as a silent
+// empty plan.
 import * as pulumi from "@pulumi/pulumi";
 
 /** The installed @pulumi/pulumi version. */
@@ -18,7 +19,7 @@ export class SdkInternalsChanged extends Error {
     constructor(what: string) {
         super(
             `@pulumi/pulumi ${SDK_VERSION}: ${what}. The offline preview and the mock tests rely on it; ` +
-                "see infra/lib/plan/sdk.ts for what to adapt after an SDK upgrade.",
+                "see infra/tools/preview/sdk.ts for what to adapt after an SDK upgrade.",
         );
         this.name = "SdkInternalsChanged";
     }
@@ -32,12 +33,20 @@ export interface RegisterResourceRequest {
     getCustom(): boolean;
     getProvider(): string;
     getProtect(): boolean;
+    getReplaceonchangesList(): string[];
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
     getDependenciesList(): string[];
     getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
 }
 
-export type RegisterResourceCallback = (err: unknown, resp?: { getUrn(): string }) => void;
+/** The mock monitor's answer: the URN, the id and the state the mocks returned. */
+export interface RegisterResourceResponse {
+    getUrn(): string;
+    getId(): string;
+    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+export type RegisterResourceCallback = (err: unknown, resp?: RegisterResourceResponse) => void;
 
 /** The mock monitor installed by `pulumi.runtime.setMocks`, reduced to the method that is wrapped. */
 export interface MockMonitor {
@@ -54,19 +63,15 @@ export function mockMonitor(): MockMonitor {
 }
 
 /**
- * Wraps the mock monitor's registerResource: `observe` sees every request before the mock answers it, and
- * `answered` (optional) the URN the mock gave it. Call after `setMocks`.
+ * Wraps the mock monitor's registerResource: `answered` sees every request together with the mock's answer
+ * (URN, id, state), before the program does. Call after `setMocks`.
  */
-export function observeRegistrations(
-    observe: (req: RegisterResourceRequest) => void,
-    answered?: (req: RegisterResourceRequest, urn: string) => void,
-): void {
+export function observeRegistrations(answered: (req: RegisterResourceRequest, resp: RegisterResourceResponse) => void): void {
     const monitor = mockMonitor();
     const original = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, cb) => {
-        observe(req);
         original(req, (err, resp) => {
-            if (!err && resp && answered) answered(req, resp.getUrn());
+            if (!err && resp) answered(req, resp);
             cb(err, resp);
         });
     };

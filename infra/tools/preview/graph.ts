@@ -1,14 +1,9 @@
 export interface GraphNode {
     id: string;
-    /** Cost of this node on a path (e.g. estimated seconds; 1 to count resources). */
+    /** What the node adds to a chain: 1 for a resource that is created, 0 for a component. */
     weight: number;
     /** Ids of the nodes that must be complete before this one starts. */
     after: readonly string[];
-}
-
-export interface LongestPath {
-    path: string[];
-    weight: number;
 }
 
 /** Nodes in an order where every node comes after everything in its `after`; ties broken by id. */
@@ -42,33 +37,17 @@ export function topologicalOrder(nodes: readonly GraphNode[]): string[] {
 }
 
 /**
- * The heaviest chain of nodes that must run one after another. Ties go to the chain whose nodes have
- * the smaller ids, so the answer is the same on every run.
+ * The level of every node: its weight plus the highest level among the nodes it waits for. The highest level is
+ * the number of weighted nodes on the longest chain that must run one after another.
  */
-export function criticalPath(nodes: readonly GraphNode[]): LongestPath {
-    if (nodes.length === 0) return { path: [], weight: 0 };
-    const byId = new Map(nodes.map((n) => [n.id, n]));
-    const best = new Map<string, { weight: number; via: string | null }>();
+export function levels(nodes: readonly GraphNode[]): { byId: Map<string, number>; count: number } {
+    const byId = new Map<string, number>();
+    const nodeById = new Map(nodes.map((n) => [n.id, n]));
     for (const id of topologicalOrder(nodes)) {
-        const node = byId.get(id)!;
-        let via: string | null = null;
-        let viaWeight = 0;
-        for (const dep of [...new Set(node.after)].sort()) {
-            const w = best.get(dep)!.weight;
-            if (via === null || w > viaWeight) {
-                via = dep;
-                viaWeight = w;
-            }
-        }
-        best.set(id, { weight: node.weight + viaWeight, via });
+        const node = nodeById.get(id)!;
+        byId.set(id, node.weight + Math.max(0, ...node.after.map((dep) => byId.get(dep)!)));
     }
-    let end: string | null = null;
-    for (const id of [...best.keys()].sort()) {
-        if (end === null || best.get(id)!.weight > best.get(end)!.weight) end = id;
-    }
-    const path: string[] = [];
-    for (let at: string | null = end; at !== null; at = best.get(at)!.via) path.unshift(at);
-    return { path, weight: best.get(end!)!.weight };
+    return { byId, count: Math.max(0, ...byId.values()) };
 }
 
 /**

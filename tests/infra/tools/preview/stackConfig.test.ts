@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { createPrivateKey } from "node:crypto";
-import { dummySecret, isValidStackName, resolveStackConfig } from "../../../infra/lib/plan/stackConfig";
+import { dummySecret, isValidStackName, resolveStackConfig } from "../../../../infra/tools/preview/stackConfig";
 
 describe("resolveStackConfig", () => {
     const projectYaml = {
