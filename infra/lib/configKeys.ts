@@ -1,7 +1,7 @@
 // Every configuration key the program reads, declared once: name, type, default, secrecy, description, rule
-// (in words for the docs, as a check for the program) and a valid example. Pulumi.yaml's `config:` block and
-// the key tables of docs/configuration.md and README.md are generated from this list by
-// `npm run config:docs`; tests/infra/config fails when one of them differs.
+// (in words for the docs, as a check for the program) and a valid example (the shape: ./configSchema.ts).
+// Pulumi.yaml's `config:` block and the key tables of docs/configuration.md and README.md are generated from
+// this list by `npm run config:docs`; tests/infra/config fails when one of them differs.
 
 import { checkAzureName } from "./azureNames";
 import {
@@ -13,9 +13,11 @@ import {
     FLEX_INSTANCE_MEMORY_MB,
     NOTIFICATION_HUBS_SKUS,
 } from "./catalog";
+import { ConfigKey, ValueOf } from "./configSchema";
 import {
     checkAppleId,
     checkBundleId,
+    checkChatEventTypes,
     checkEnvironment,
     checkFcmClientEmail,
     checkFcmProjectId,
@@ -26,59 +28,6 @@ import {
     checkTags,
     checkUniqueSuffix,
 } from "./validators";
-
-/** Where a key is listed: a comment group in Pulumi.yaml and a table in docs/configuration.md. */
-export const CONFIG_SECTIONS = {
-    naming: "Naming and placement",
-    tags: "Tags",
-    services: "Communication Services and Notification Hubs",
-    credentials: "Mobile app and push credentials",
-    events: "Event delivery",
-    functionApp: "Function app",
-    monitoring: "Monitoring",
-} as const;
-export type ConfigSection = keyof typeof CONFIG_SECTIONS;
-
-interface KeyBase {
-    key: string;
-    section: ConfigSection;
-    /** One sentence: what the key sets (Pulumi.yaml, the README and the docs). */
-    description: string;
-    /** The rule in words (docs/configuration.md). */
-    rule: string;
-    /** A valid value, shown in error messages and the docs. */
-    example: string;
-    /** Set with `pulumi config set --secret`; never committed, never printed. */
-    secret?: boolean;
-    /** What the docs say instead of the literal default (e.g. what an empty value means). */
-    defaultText?: string;
-}
-
-/** Absent `default`: the key is required. Checks run on values that are set and of the right type. */
-export interface StringKey extends KeyBase {
-    type: "string";
-    default?: string;
-    check?: (value: string) => string | undefined;
-}
-export interface IntegerKey extends KeyBase {
-    type: "integer";
-    default?: number;
-    min: number;
-    max: number;
-    check?: (value: number) => string | undefined;
-}
-export interface BooleanKey extends KeyBase {
-    type: "boolean";
-    default?: boolean;
-}
-export interface ArrayKey extends KeyBase {
-    type: "array";
-    default?: readonly string[];
-    /** Every problem of the list (one per bad entry). */
-    check?: (entries: readonly string[]) => readonly string[];
-}
-export type ConfigKey = StringKey | IntegerKey | BooleanKey | ArrayKey;
-export type ConfigType = ConfigKey["type"];
 
 const oneOf = (allowed: readonly string[], what: string) => (value: string) => checkOneOf(value, allowed, what);
 
@@ -349,19 +298,5 @@ export const CONFIG_KEYS: readonly ConfigKey[] = DECLARED;
 
 type Declared = (typeof DECLARED)[number];
 export type ConfigKeyName = Declared["key"];
-type ValueOf<T extends ConfigType> = T extends "string" ? string : T extends "integer" ? number : T extends "boolean" ? boolean : string[];
 /** Every key with its value read, defaulted and converted (not yet known to be valid). */
 export type ConfigValues = { [K in Declared as K["key"]]: ValueOf<K["type"]> };
-
-function checkChatEventTypes(types: readonly string[]): string[] {
-    if (types.length === 0) {
-        return ["must name at least one event type"];
-    }
-    const problems = types
-        .map((type) => (type === "" ? "must not contain empty entries" : checkOneOf(type, ACS_CHAT_EVENT_TYPES, "ACS chat event type")))
-        .filter((p): p is string => p !== undefined);
-    if (new Set(types).size !== types.length) {
-        problems.push("must not list an event type twice");
-    }
-    return problems;
-}

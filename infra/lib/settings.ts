@@ -3,7 +3,8 @@
 
 import { NAME_RULES, checkAzureName } from "./azureNames";
 import { APNS_ENDPOINTS, ApnsEnvironment, NotificationHubsSku } from "./catalog";
-import { ArrayKey, CONFIG_KEYS, ConfigKey, ConfigKeyName, ConfigValues, IntegerKey } from "./configKeys";
+import { CONFIG_KEYS, ConfigKeyName, ConfigValues } from "./configKeys";
+import { ArrayKey, ConfigKey, IntegerKey } from "./configSchema";
 import { deriveNames, environmentFromStack, NAME_KINDS, ResourceNames } from "./naming";
 import { normalizePem, pemBody } from "./pem";
 import { PROJECT, Problem, problem, qualify, shown } from "./problems";

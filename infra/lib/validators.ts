@@ -1,5 +1,6 @@
 // Format rules for individual configuration values. Each returns a description of what is wrong, or undefined.
 
+import { ACS_CHAT_EVENT_TYPES } from "./catalog";
 import { isPemPrivateKey } from "./pem";
 import { shown } from "./problems";
 
@@ -132,6 +133,20 @@ export function checkTags(entries: readonly string[]): string[] {
     }
     if (names.size > MAX_TAGS) {
         problems.push(`adds up to ${names.size} tags; Azure allows ${MAX_TAGS} per resource`);
+    }
+    return problems;
+}
+
+/** The chat event types to subscribe to: at least one, each known, none twice. */
+export function checkChatEventTypes(types: readonly string[]): string[] {
+    if (types.length === 0) {
+        return ["must name at least one event type"];
+    }
+    const problems = types
+        .map((type) => (type === "" ? "must not contain empty entries" : checkOneOf(type, ACS_CHAT_EVENT_TYPES, "ACS chat event type")))
+        .filter((p): p is string => p !== undefined);
+    if (new Set(types).size !== types.length) {
+        problems.push("must not list an event type twice");
     }
     return problems;
 }

@@ -8,7 +8,8 @@
 //   npm run config:docs -- --check   exit 1 and name the files that are out of date
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CONFIG_KEYS, CONFIG_SECTIONS, ConfigKey, ConfigSection } from "../lib/configKeys";
+import { CONFIG_KEYS } from "../lib/configKeys";
+import { CONFIG_SECTIONS, ConfigKey, ConfigSection } from "../lib/configSchema";
 
 export const REGENERATE_COMMAND = "npm run config:docs";
 

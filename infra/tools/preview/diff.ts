@@ -4,47 +4,10 @@
 // would be deleted is a stop.
 import { armIdOf, mockPrincipalId } from "./azureIds";
 import { levels } from "./graph";
-import { Plan, PlanResource } from "./model";
+import { Operation, Plan, PlanDiff, PlanResource, PropertyChange, ResourceChange } from "./model";
 import { compare, dependencyGraph, resourceKey } from "./plan";
-import { LOST_WITH, ReplacingInput, replacingRule } from "./replacements";
+import { LOST_WITH, replacingRule } from "./replacements";
 import { flatten } from "./wire";
-
-export type Operation = "create" | "update" | "replace" | "delete";
-
-export interface PropertyChange {
-    path: string;
-    before?: unknown;
-    after?: unknown;
-    /** The rule that makes this change replace the resource (absent for an in-place change). */
-    replaces?: ReplacingInput;
-}
-
-export interface ResourceChange {
-    key: string;
-    type: string;
-    name: string;
-    op: Operation;
-    changes: PropertyChange[];
-    /** The ARM id before and after, when it changes: the resource is a new one. */
-    newId?: { before: string; after: string };
-    /** Why it goes with another resource (a parent that is replaced or deleted). */
-    reasons: string[];
-    /** What a replacement or deletion loses. */
-    loses?: string;
-    /** Protected: `pulumi up` stops before deleting it. */
-    blocked?: boolean;
-    /** Protected, yet deleted by Azure with its parent: protection does not stop this. */
-    unprotectedLoss?: boolean;
-}
-
-export interface PlanDiff {
-    base: { stack: string; resources: number; dependencyLevels: number };
-    head: { stack: string; resources: number; dependencyLevels: number };
-    resources: ResourceChange[];
-    /** Resources whose dependencies or parent changed and nothing else: no change in Azure. */
-    reordered: { key: string; type: string; name: string; changes: PropertyChange[] }[];
-    counts: Record<Operation, number>;
-}
 
 const MISSING = Symbol("missing");
 
@@ -166,5 +129,3 @@ function cascade(before: Map<string, PlanResource>, changes: Map<string, Resourc
 export function isEmptyDiff(diff: PlanDiff): boolean {
     return !diff.resources.length && !diff.reordered.length;
 }
-
-export { renderDiff } from "./diffRender";

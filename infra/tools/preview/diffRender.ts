@@ -1,5 +1,5 @@
 // The diff as Markdown for a pull-request comment or a terminal, in `pulumi preview`'s markers.
-import type { Operation, PlanDiff, ResourceChange } from "./diff";
+import type { Operation, PlanDiff, ResourceChange } from "./model";
 
 const MARKERS: Record<Operation, string> = { replace: "+-", delete: "- ", create: "+ ", update: "~ " };
 const ORDER: Operation[] = ["replace", "delete", "create", "update"];

@@ -3,12 +3,7 @@
 // name, parent or resource group) is always a new resource, and so is a change to an input the program
 // marks `replaceOnChanges`.
 
-export interface ReplacingInput {
-    /** Input path (a change to it or below it replaces the resource). */
-    path: string;
-    /** Why: the provider schema, the Azure REST spec or the Microsoft docs that make it create-only. */
-    source: string;
-}
+import type { ReplacingInput } from "./model";
 
 const LOCATION: ReplacingInput = {
     path: "location",

@@ -1,7 +1,8 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { diffPlans, isEmptyDiff, Operation, PlanDiff, renderDiff } from "../../../../infra/tools/preview/diff";
-import { shortenPair } from "../../../../infra/tools/preview/diffRender";
+import { diffPlans, isEmptyDiff } from "../../../../infra/tools/preview/diff";
+import { renderDiff, shortenPair } from "../../../../infra/tools/preview/diffRender";
+import { Operation, PlanDiff } from "../../../../infra/tools/preview/model";
 import { urn, samplePlan } from "./samplePlan";
 import { PROD, stackPlan } from "./stackPlan";
 

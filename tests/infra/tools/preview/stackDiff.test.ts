@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { execFile } from "node:child_process";
-import { Operation, PlanDiff } from "../../../../infra/tools/preview/diff";
+import { Operation, PlanDiff } from "../../../../infra/tools/preview/model";
 import { REPO_ROOT } from "../../helpers/stackFiles";
 
 const TOOL = path.join(REPO_ROOT, "build/infra/tools/preview/offline-preview.js");
