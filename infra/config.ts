@@ -1,8 +1,9 @@
 // Reads the stack configuration once, validates all of it before any resource is declared, and exports one
-// typed object. Every key, its default and its rule live in lib/settings.ts (declared again in Pulumi.yaml).
+// typed object. Every key, its default and its rule are declared once, in lib/configKeys.ts.
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigurationError, PROJECT } from "./lib/problems";
-import { CONFIG_KEYS, Settings, validateSettings } from "./lib/settings";
+import { CONFIG_KEYS } from "./lib/configKeys";
+import { Settings, validateSettings } from "./lib/settings";
 import { armEndpointFor } from "./lib/urls";
 
 export interface StackConfig extends Omit<Settings, "secrets"> {

@@ -10,8 +10,9 @@ export interface Problem {
 
 export const PROJECT = "acs-push";
 
-export function qualify(key: string): string {
-    return key.includes(":") ? key : `${PROJECT}:${key}`;
+/** `key` in the project's namespace (`acs-push:key`); a key that names its namespace is left alone. */
+export function qualify(key: string, project: string = PROJECT): string {
+    return key.includes(":") ? key : `${project}:${key}`;
 }
 
 export function problem(key: string, message: string, example: string): Problem {

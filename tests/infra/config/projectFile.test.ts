@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { CONFIG_KEYS } from "../../../infra/lib/settings";
+import { CONFIG_KEYS } from "../../../infra/lib/configKeys";
 import { declaredConfig, readYaml } from "../helpers/stackFiles";
 
 const declared = declaredConfig();

@@ -1,7 +1,7 @@
 // Reads the committed project and stack files the way the Pulumi CLI would hand them to the program.
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { resolveStackConfig } from "../../../infra/lib/plan/stackConfig";
+import { resolveStackConfig } from "../../../infra/tools/preview/stackConfig";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const yaml = require("js-yaml") as { load(text: string): unknown };
