@@ -88,21 +88,27 @@ async function ensurePassphrase(cli: PulumiCli, stack: string, isNew: boolean, p
     say("The passphrase is used for this run only: set PULUMI_CONFIG_PASSPHRASE wherever the stack is deployed.");
 }
 
-/** Selects the stack, or creates it; afterwards every secret can be encrypted and decrypted. */
-export async function ensureStack(
+/** Selects the stack when it exists; a stack that does not is created only once every value is known to be valid. */
+export async function selectStack(cli: PulumiCli, stack: string, say: Say): Promise<boolean> {
+    const select = await cli.run(["stack", "select", stack, "--non-interactive"]);
+    say(`Stack ${stack}: ${select.status === 0 ? "exists" : "new"}`);
+    return select.status === 0;
+}
+
+/** An existing stack whose secrets use a passphrase needs it for `config set --secret` and `--show-secrets`. */
+export async function unlockStack(cli: PulumiCli, options: { stack: string; root: string; secretsProvider?: string }, prompter: Prompter | undefined, say: Say): Promise<void> {
+    if (options.secretsProvider !== undefined) say(`Stack ${options.stack} exists: --secrets-provider applies to new stacks only and is ignored.`);
+    if (stackFileUsesPassphrase(options.root, options.stack)) await ensurePassphrase(cli, options.stack, false, prompter, say);
+}
+
+/** `pulumi stack init`, with the passphrase a self-managed backend's default secrets provider needs. */
+export async function createStack(
     cli: PulumiCli,
-    options: { stack: string; root: string; secretsProvider?: string; backendUrl: string },
+    options: { stack: string; secretsProvider?: string; backendUrl: string },
     prompter: Prompter | undefined,
     say: Say,
 ): Promise<void> {
     const { stack, secretsProvider } = options;
-    const select = await cli.run(["stack", "select", stack, "--non-interactive"]);
-    if (select.status === 0) {
-        if (secretsProvider !== undefined) say(`Stack ${stack} exists: --secrets-provider applies to new stacks only and is ignored.`);
-        say(`Stack ${stack}: selected`);
-        if (stackFileUsesPassphrase(options.root, stack)) await ensurePassphrase(cli, stack, false, prompter, say);
-        return;
-    }
     if (isSelfManaged(options.backendUrl) && (secretsProvider === undefined || secretsProvider === "passphrase")) {
         await ensurePassphrase(cli, stack, true, prompter, say);
     }

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { environmentFromStack } from "../../lib/naming";
 import { formatProblem, PROJECT } from "../../lib/problems";
 import { validateStack } from "../../lib/settings";
-import { configForValidation, currentValues, ensureLogin, ensureStack, Say, StepFailure } from "./backend";
+import { configForValidation, createStack, currentValues, ensureLogin, Say, selectStack, StepFailure, unlockStack } from "./backend";
 import { parseOptions, stackName, USAGE, InitOptions } from "./options";
 import { createPrompter, Prompter } from "./prompt";
 import { MASK, PulumiCli } from "./pulumiCli";
@@ -102,18 +102,21 @@ async function run(options: InitOptions, io: Io, attached: boolean): Promise<num
         if (version.status !== 0) throw new StepFailure(version.stderr.trim() || "`pulumi version` failed.");
         say(`Pulumi CLI ${version.stdout.trim()}`);
         const backendUrl = await ensureLogin(cli, options.backend, prompter, attached, say);
-        await ensureStack(cli, { stack: options.stack, root, secretsProvider: options.secretsProvider, backendUrl }, prompter, say);
-        const current = await currentValues(cli, options.stack);
+        const exists = await selectStack(cli, options.stack, say);
+        const current: CurrentValues = exists ? await currentValues(cli, options.stack) : { plain: {}, secret: new Set() };
 
-        const answers = prompter ? await askMissing(options, current, prompter, say) : (options as Answers);
+        const answers: Answers = prompter ? await askMissing(options, current, prompter, say) : options;
         const { entries, problems } = evaluateAnswers(answers, current);
         for (const entry of entries.filter((e) => e.secret)) cli.protect(entry.value);
         if (problems.length > 0) {
             const noun = problems.length === 1 ? "problem" : "problems";
-            io.stderr.write(`Nothing was written to stack ${options.stack}: ${problems.length} ${noun} with the values given.\n`);
+            const what = exists ? "Nothing was written to" : "Nothing was created or written for";
+            io.stderr.write(`${what} stack ${options.stack}: ${problems.length} ${noun} with the values given.\n`);
             io.stderr.write(`${problems.map(formatInputProblem).join("\n")}\n`);
             return 2;
         }
+        if (exists) await unlockStack(cli, { stack: options.stack, root, secretsProvider: options.secretsProvider }, prompter, say);
+        else await createStack(cli, { stack: options.stack, secretsProvider: options.secretsProvider, backendUrl }, prompter, say);
         if (entries.length > 0) {
             say(`Values for stack ${options.stack}:`);
             entries.forEach((e) => say(describe(e)));
@@ -135,8 +138,8 @@ async function run(options: InitOptions, io: Io, attached: boolean): Promise<num
         const file = `Pulumi.${stackName(options.stack)}.yaml`;
         say(`Stack ${options.stack} is ready: its configuration passes every rule the program checks before deploying.`);
         say("Next:");
-        say(`  scripts/up.sh ${options.stack} --offline     what the stack will create, without Azure`);
-        say(`  scripts/up.sh ${options.stack}               pulumi up (needs az login)`);
+        say(`  pulumi preview --stack ${options.stack}     what a deployment will change in Azure (after az login)`);
+        say(`  ./scripts/up.sh ${options.stack}             deploy`);
         say(`Commit ${file}: it holds these values, the private keys only encrypted.`);
         return 0;
     } catch (error) {

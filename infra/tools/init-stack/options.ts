@@ -1,5 +1,6 @@
 // The command line of scripts/init-stack.sh: usage, flags, and how a stack name maps to its stack file.
 import { parseArgs } from "node:util";
+import type { Answers } from "./values";
 
 export const USAGE = `Usage: scripts/init-stack.sh <stack> [options]
 
@@ -32,18 +33,11 @@ Other:
   --interactive                     ask even when input is not a terminal (answers read line by line)
   -h, --help                        this text`;
 
-export interface InitOptions {
+/** The stack, the backend, how to ask, and the values given as flags. */
+export interface InitOptions extends Answers {
     stack: string;
     backend?: string;
     secretsProvider?: string;
-    bundleId?: string;
-    apnsTeamId?: string;
-    apnsKeyFile?: string;
-    apnsKeyId?: string;
-    apnsEnvironment?: string;
-    firebaseServiceAccount?: string;
-    location?: string;
-    environment?: string;
     /** Ask for missing values (a terminal, or --interactive) rather than stop. */
     interactive: boolean;
     /** Project folder (Pulumi.yaml); the repository root unless --root is given. */

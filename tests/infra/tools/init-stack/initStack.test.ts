@@ -72,7 +72,6 @@ describe("scripts/init-stack.sh", () => {
                 "whoami --json --non-interactive",
                 "stack select dev --non-interactive",
                 "stack init dev --non-interactive",
-                "config --stack dev --json",
                 `config set --stack dev acs-push:bundleId -- ${BUNDLE}`,
                 `config set --stack dev acs-push:apnsTeamId -- ${TEAM}`,
                 "config set --stack dev --secret acs-push:apnsPrivateKey",
@@ -84,7 +83,7 @@ describe("scripts/init-stack.sh", () => {
                 "config --stack dev --json --show-secrets",
             ]);
             assert.match(run.stdout, /Stack dev is ready: its configuration passes every rule the program checks before deploying\./);
-            assert.match(run.stdout, /scripts\/up\.sh dev --offline/);
+            assert.match(run.stdout, /\n {2}pulumi preview --stack dev .+\n {2}\.\/scripts\/up\.sh dev .+\n/);
         });
 
         it("hands the two private keys to pulumi on stdin, exactly as read, and as secrets", () => {
@@ -105,7 +104,7 @@ describe("scripts/init-stack.sh", () => {
     });
 
     it("asks for every value on an interactive run, re-asks after a bad answer and never shows the passphrase", async () => {
-        const answers = ["local", PASSPHRASE, PASSPHRASE, `${BUNDLE}.voip`, BUNDLE, TEAM, p8, "", "production", serviceAccount, "", ""];
+        const answers = ["local", `${BUNDLE}.voip`, BUNDLE, TEAM, p8, "", "production", serviceAccount, "", "", PASSPHRASE, PASSPHRASE];
         const run = await runInit(box, ["dev", "--interactive"], { input: `${answers.join("\n")}\n` });
         assert.equal(run.status, 0, run.stderr + run.stdout);
         assert.match(run.stdout, /must be the plain app bundle id; the '\.voip' calls hub name is derived from it \(the form: com\.contoso\.chat, with your app's own\)/);
@@ -145,6 +144,14 @@ describe("scripts/init-stack.sh", () => {
             assertNothingLeaked(run);
         });
     }
+
+    it("creates no stack while a value is wrong", async () => {
+        const run = await runInit(box, ["staging", "--non-interactive", ...allFlags(), "--apns-team-id", "team"], { state: { loggedIn: true, url: "https://app.pulumi.com/fabrikam", stacks: {} } });
+        assert.equal(run.status, 2);
+        assert.match(run.stderr, /^Nothing was created or written for stack staging: 1 problem with the values given\.\n/);
+        assert.deepEqual(commandLines(run), ["version", "whoami --json --non-interactive", "stack select staging --non-interactive"]);
+        assert.deepEqual(run.state.stacks, {});
+    });
 
     it("reports every problem at once", async () => {
         const run = await runInit(box, ["dev", "--non-interactive", "--bundle-id", "x.voip", "--apns-team-id", "team", "--apns-key-file", path.join(box.dir, "none.p8"), "--firebase-service-account", box.file("bad.json", "[")], { state: existing() });
