@@ -4,11 +4,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigurationError, PROJECT } from "./lib/problems";
 import { CONFIG_KEYS } from "./lib/configKeys";
 import { Settings, validateSettings } from "./lib/settings";
-import { armEndpointFor } from "./lib/urls";
+import { armEndpointFor, entraAuthorityFor } from "./lib/urls";
 
 export interface StackConfig extends Omit<Settings, "secrets"> {
     /** Resource Manager endpoint of the cloud the azure-native provider deploys to (for the hub link). */
     armEndpoint: string;
+    /** Microsoft Entra authority host of the same cloud (where the app reads its callers' token signing keys). */
+    entraAuthority: string;
     secrets: {
         /** APNs .p8 key material as Notification Hubs expects it (PEM body). */
         apnsToken: pulumi.Output<string>;
@@ -26,7 +28,8 @@ function load(): StackConfig {
     const stack = pulumi.getStack();
     const result = validateSettings(raw, stack);
     // The azure-native provider takes its cloud from its `environment` config, else from ARM_ENVIRONMENT.
-    const arm = armEndpointFor(new pulumi.Config("azure-native").get("environment") ?? process.env.ARM_ENVIRONMENT);
+    const cloud = new pulumi.Config("azure-native").get("environment") ?? process.env.ARM_ENVIRONMENT;
+    const arm = armEndpointFor(cloud);
     const problems = [...(result.ok ? [] : result.problems), ...("problem" in arm ? [arm.problem] : [])];
     if (!result.ok || "problem" in arm) {
         throw new ConfigurationError(stack, problems);
@@ -35,6 +38,7 @@ function load(): StackConfig {
     return {
         ...settings,
         armEndpoint: arm.endpoint,
+        entraAuthority: entraAuthorityFor(cloud),
         secrets: {
             apnsToken: pulumi.secret(secrets.apnsToken),
             fcmPrivateKey: pulumi.secret(secrets.fcmPrivateKey),
