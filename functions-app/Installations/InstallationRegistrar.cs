@@ -55,47 +55,51 @@ public sealed partial class InstallationRegistrar(
     private TimeSpan LeaseDuration => hubOptions.Value.TimeBudget + LeaseMargin;
 
     /// <summary>Creates or replaces <paramref name="installation"/> for the user whose tag is <paramref name="ownerTag"/>.</summary>
-    public async Task<ChangeResult> RegisterAsync(Installation installation, string ownerTag, CancellationToken cancellationToken)
+    public Task<ChangeResult> RegisterAsync(Installation installation, string ownerTag, CancellationToken cancellationToken)
     {
-        var claim = await ClaimAsync(installation.InstallationId, ownerTag, removing: false, cancellationToken).ConfigureAwait(false);
-        if (claim.Lease is not { } lease)
+        ArgumentNullException.ThrowIfNull(installation);
+        return ChangeAsync(installation.InstallationId, ownerTag, removing: false, async lease =>
         {
-            return claim.Result;
-        }
-
-        try
-        {
-            await hubs.CreateOrUpdateInstallationAsync(installation, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            await owners.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
-        }
-
-        return new ChangeResult(ChangeOutcome.Done);
+            try
+            {
+                await hubs.CreateOrUpdateInstallationAsync(installation, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await owners.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
+            }
+        }, cancellationToken);
     }
 
     /// <summary>Removes installation <paramref name="installationId"/> when it belongs to the user whose tag is <paramref name="ownerTag"/>.</summary>
-    public async Task<ChangeResult> RemoveAsync(string installationId, string ownerTag, CancellationToken cancellationToken)
+    public Task<ChangeResult> RemoveAsync(string installationId, string ownerTag, CancellationToken cancellationToken) =>
+        ChangeAsync(installationId, ownerTag, removing: true, async lease =>
+        {
+            try
+            {
+                await hubs.DeleteInstallationAsync(installationId, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await owners.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+
+            // Only now, with the device gone from the hub, may another user claim the id.
+            await owners.DeleteAsync(lease, CancellationToken.None).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <summary>Claims the id for <paramref name="ownerTag"/> and, holding its lease, runs the hub change.</summary>
+    private async Task<ChangeResult> ChangeAsync(
+        string installationId, string ownerTag, bool removing, Func<OwnerRecord, Task> change, CancellationToken cancellationToken)
     {
-        var claim = await ClaimAsync(installationId, ownerTag, removing: true, cancellationToken).ConfigureAwait(false);
+        var claim = await ClaimAsync(installationId, ownerTag, removing, cancellationToken).ConfigureAwait(false);
         if (claim.Lease is not { } lease)
         {
             return claim.Result;
         }
 
-        try
-        {
-            await hubs.DeleteInstallationAsync(installationId, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await owners.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
-            throw;
-        }
-
-        // Only now, with the device gone from the hub, may another user claim the id.
-        await owners.DeleteAsync(lease, CancellationToken.None).ConfigureAwait(false);
+        await change(lease).ConfigureAwait(false);
         return new ChangeResult(ChangeOutcome.Done);
     }
 

@@ -1,6 +1,7 @@
 import * as storage from "@pulumi/azure-native/storage";
 import * as pulumi from "@pulumi/pulumi";
 import { after } from "../lib/outputs";
+import { lockedDownStorageAccount } from "./storageAccount";
 
 export interface DeadLetterStorageArgs {
     resourceGroupName: pulumi.Input<string>;
@@ -23,23 +24,10 @@ export class DeadLetterStorage extends pulumi.ComponentResource {
 
     constructor(name: string, args: DeadLetterStorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("acs-push:azure:DeadLetterStorage", name, {}, opts);
-        const account = new storage.StorageAccount(
+        const account = lockedDownStorageAccount(
             `${name}-storage`,
-            {
-                resourceGroupName: args.resourceGroupName,
-                accountName: args.accountName,
-                location: args.location,
-                kind: "StorageV2",
-                sku: { name: "Standard_LRS" },
-                minimumTlsVersion: "TLS1_2",
-                enableHttpsTrafficOnly: true,
-                allowBlobPublicAccess: false,
-                allowSharedKeyAccess: false,
-                defaultToOAuthAuthentication: true,
-                allowCrossTenantReplication: false,
-                tags: args.tags,
-            },
-            { parent: this },
+            { resourceGroupName: args.resourceGroupName, accountName: args.accountName, location: args.location, tags: args.tags },
+            this,
         );
         const container = new storage.BlobContainer(
             `${name}-container`,

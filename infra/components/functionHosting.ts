@@ -10,6 +10,7 @@ import type { ResourceNames } from "../lib/naming";
 import { after } from "../lib/outputs";
 import { blobContainerUrl, functionHostName, tableServiceUri } from "../lib/urls";
 import { servicePrincipalRole } from "./roleAssignment";
+import { lockedDownStorageAccount } from "./storageAccount";
 
 export interface FunctionHostingArgs {
     resourceGroupName: pulumi.Input<string>;
@@ -77,23 +78,10 @@ export class FunctionHosting extends pulumi.ComponentResource {
         const n = args.names;
         const rg = args.resourceGroupName;
 
-        const account = new storage.StorageAccount(
+        const account = lockedDownStorageAccount(
             `${name}-storage`,
-            {
-                resourceGroupName: rg,
-                accountName: n.storageAccount,
-                location: args.location,
-                kind: "StorageV2",
-                sku: { name: "Standard_LRS" },
-                minimumTlsVersion: "TLS1_2",
-                enableHttpsTrafficOnly: true,
-                allowBlobPublicAccess: false,
-                allowSharedKeyAccess: false,
-                defaultToOAuthAuthentication: true,
-                allowCrossTenantReplication: false,
-                tags: args.tags,
-            },
-            { parent: this },
+            { resourceGroupName: rg, accountName: n.storageAccount, location: args.location, tags: args.tags },
+            this,
         );
         const accountName = after(account, n.storageAccount);
         const endpoints = account.primaryEndpoints.apply((e) => ({ blob: e?.blob, table: e?.table }));

@@ -4,8 +4,6 @@ using AcsPush.Functions.NotificationHubs;
 using AcsPush.Functions.Notifications;
 using Azure;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Moq;
 using Xunit;
 using static AcsPush.Functions.Tests.Installations.InstallationsHost;
@@ -19,13 +17,14 @@ public class InstallationsTests
     private const string ApnsToken = "A1B2C3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F60718293A4B5C6D7E8F90";
     private const string FcmToken = "dQw4w9WgXcQ:APA91bH-example_token-0123456789";
 
-    private readonly Mock<INotificationHubsClient> hubs = new(MockBehavior.Strict);
-    private readonly Mock<IInstallationOwners> owners = new(MockBehavior.Strict);
+    private readonly MockedEndpoint mocked = new();
     private Installation? saved;
 
-    private InstallationEndpoint CreateEndpoint() => new(
-        new InstallationRegistrar(hubs.Object, owners.Object, Options.Create(new NotificationHubsClientOptions()), TimeProvider.System, NullLogger<InstallationRegistrar>.Instance),
-        NullLogger<InstallationEndpoint>.Instance);
+    private Mock<INotificationHubsClient> hubs => mocked.Hubs;
+
+    private Mock<IInstallationOwners> owners => mocked.Owners;
+
+    private InstallationEndpoint CreateEndpoint() => mocked.Create();
 
     /// <summary>No record and no installation yet: the request may claim the id.</summary>
     private void NothingRegisteredYet()

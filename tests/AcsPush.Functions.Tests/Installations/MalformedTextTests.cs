@@ -1,9 +1,5 @@
 using System.Text;
 using AcsPush.Functions.Installations;
-using AcsPush.Functions.NotificationHubs;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Moq;
 using Xunit;
 using static AcsPush.Functions.Tests.Installations.InstallationsHost;
 
@@ -18,12 +14,9 @@ public class MalformedTextTests
 {
     private const string Id = "phone-1";
 
-    private readonly Mock<INotificationHubsClient> hubs = new(MockBehavior.Strict);
-    private readonly Mock<IInstallationOwners> owners = new(MockBehavior.Strict);
+    private readonly MockedEndpoint mocked = new();
 
-    private InstallationEndpoint Endpoint => new(
-        new InstallationRegistrar(hubs.Object, owners.Object, Options.Create(new NotificationHubsClientOptions()), TimeProvider.System, NullLogger<InstallationRegistrar>.Instance),
-        NullLogger<InstallationEndpoint>.Instance);
+    private InstallationEndpoint Endpoint => mocked.Create();
 
     /// <summary>Concatenates text (encoded as UTF-8) and raw bytes.</summary>
     private static byte[] Bytes(params object[] parts) =>
@@ -41,8 +34,7 @@ public class MalformedTextTests
         Assert.True(status == 400, $"{name}: status {status}");
         var validation = Assert.IsType<Microsoft.AspNetCore.Mvc.ValidationProblemDetails>(problem);
         Assert.True(validation.Errors.ContainsKey(field), $"{name}: errors name {string.Join(", ", validation.Errors.Keys)}, not {field}");
-        hubs.VerifyNoOtherCalls();
-        owners.VerifyNoOtherCalls();
+        mocked.VerifyUntouched();
     }
 
     [Fact]
@@ -99,6 +91,6 @@ public class MalformedTextTests
 
         Assert.Equal(400, status);
         Assert.Equal(["userId"], Assert.IsType<Microsoft.AspNetCore.Mvc.ValidationProblemDetails>(problem).Errors.Keys);
-        hubs.VerifyNoOtherCalls();
+        mocked.VerifyUntouched();
     }
 }

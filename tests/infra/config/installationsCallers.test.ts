@@ -2,17 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { validateSettings } from "../../../infra/lib/settings";
 import { entraAuthorityFor } from "../../../infra/lib/urls";
+import { REQUIRED } from "../helpers/requiredConfig";
 
-const PEM = "-----BEGIN PRIVATE KEY-----\\nMIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQg\\n-----END PRIVATE KEY-----";
-const REQUIRED = {
-    bundleId: "com.contoso.chat",
-    apnsTeamId: "ABCDE12345",
-    apnsKeyId: "KEY1234567",
-    apnsPrivateKey: PEM,
-    fcmProjectId: "contoso-chat",
-    fcmClientEmail: "firebase-adminsdk-abc12@contoso-chat.iam.gserviceaccount.com",
-    fcmPrivateKey: PEM,
-};
 const CALLER = "9a0b7c3e-2f51-4d0b-8f3a-61c7a0d2e4b1";
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 
