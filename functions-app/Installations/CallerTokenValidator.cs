@@ -147,6 +147,8 @@ public sealed partial class CallerTokenValidator
             ValidIssuers = issuers,
             ValidAudiences = settings.Audiences,
             IssuerSigningKeys = configuration.SigningKeys,
+            // Entra ID signs access tokens with RS256; no other algorithm (none, HMAC) is ever accepted.
+            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
             RequireSignedTokens = true,
             RequireExpirationTime = true,
             ValidateLifetime = true,

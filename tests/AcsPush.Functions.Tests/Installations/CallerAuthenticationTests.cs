@@ -1,6 +1,7 @@
 using AcsPush.Functions.Installations;
 using AcsPush.Functions.NotificationHubs;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
 using Xunit;
 using static AcsPush.Functions.Tests.Installations.EntraStandIn;
 using static AcsPush.Functions.Tests.Installations.InstallationsHost;
@@ -158,6 +159,18 @@ public sealed class CallerAuthenticationTests : IAsyncLifetime, IDisposable
 
         Assert.Equal(401, status);
         Assert.Contains("signature", detail, StringComparison.Ordinal);
+        AssertHubUntouched();
+    }
+
+    [Fact]
+    public async Task Run_UnsignedToken_Returns401()
+    {
+        var signed = entra.Token(BackendObjectId).Split('.');
+        var unsigned = Base64UrlEncoder.Encode("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + signed[1] + ".";
+
+        var (status, _, _) = await CallAsync(unsigned);
+
+        Assert.Equal(401, status);
         AssertHubUntouched();
     }
 
