@@ -1,5 +1,6 @@
 using AcsPush.Functions.EventGrid;
 using AcsPush.Functions.Idempotency;
+using AcsPush.Functions.Installations;
 using AcsPush.Functions.NotificationHubs;
 using AcsPush.Functions.Notifications;
 using Azure.Data.Tables;
@@ -37,6 +38,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ChatEventRouter>();
         services.AddSingleton<PushDispatcher>();
         services.AddSingleton<EventBatchProcessor>();
+        services.AddInstallations();
 
         // Function classes (EventGridWebhook, Installations) are not registered: the Functions worker creates one per
         // invocation from these services with ActivatorUtilities.

@@ -4,10 +4,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigurationError, PROJECT } from "./lib/problems";
 import { CONFIG_KEYS } from "./lib/configKeys";
 import { Settings, validateStack } from "./lib/settings";
+import { entraAuthorityFor } from "./lib/urls";
 
 export interface StackConfig extends Omit<Settings, "secrets"> {
     /** Resource Manager endpoint of the cloud the azure-native provider deploys to (for the hub link). */
     armEndpoint: string;
+    /** Microsoft Entra authority host of the same cloud (where the app reads its callers' token signing keys). */
+    entraAuthority: string;
     secrets: {
         /** APNs .p8 key material as Notification Hubs expects it (PEM body). */
         apnsToken: pulumi.Output<string>;
@@ -23,7 +26,9 @@ function load(): StackConfig {
     // and no error message ever includes them.
     const raw = Object.fromEntries(CONFIG_KEYS.map((k) => [k.key, cfg.get(k.key)]));
     const stack = pulumi.getStack();
-    const result = validateStack(raw, stack, new pulumi.Config("azure-native").get("environment") ?? process.env.ARM_ENVIRONMENT);
+    // The azure-native provider takes its cloud from its `environment` config, else from ARM_ENVIRONMENT.
+    const cloud = new pulumi.Config("azure-native").get("environment") ?? process.env.ARM_ENVIRONMENT;
+    const result = validateStack(raw, stack, cloud);
     if (!result.ok) {
         throw new ConfigurationError(stack, result.problems);
     }
@@ -31,6 +36,7 @@ function load(): StackConfig {
     return {
         ...settings,
         armEndpoint: result.armEndpoint,
+        entraAuthority: entraAuthorityFor(cloud),
         secrets: {
             apnsToken: pulumi.secret(secrets.apnsToken),
             fcmPrivateKey: pulumi.secret(secrets.fcmPrivateKey),

@@ -1,10 +1,12 @@
 // One stack = one environment of the ACS push topology:
-// config -> resource group -> ACS + Notification Hubs -> function hosting -> function code -> ACS events -> hub link -> outputs.
+// config -> resource group -> ACS + Notification Hubs -> function hosting (+ dead-letter storage) -> function code ->
+// ACS events -> hub link -> outputs.
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import { AcsEvents } from "./components/acsEvents";
 import { Communication } from "./components/communication";
+import { DeadLetterStorage } from "./components/deadLetters";
 import { FunctionCode } from "./components/functionCode";
 import { FunctionHosting } from "./components/functionHosting";
 import { NotificationHubs } from "./components/notificationHubs";
@@ -27,7 +29,8 @@ const resourceGroupName: pulumi.Output<string> = config.createResourceGroup
       )
     : pulumi.output(names.resourceGroup);
 
-const subscriptionId = authorization.getClientConfigOutput().apply((c) => c?.subscriptionId ?? "");
+const clientConfig = authorization.getClientConfigOutput();
+const subscriptionId = clientConfig.apply((c) => c?.subscriptionId ?? "");
 
 const acs = new Communication("acs", {
     resourceGroupName,
@@ -73,6 +76,21 @@ const functions = new FunctionHosting("functions", {
         hubName: hubs.alertsHubName,
     },
     includeMessageText: config.functionApp.includeMessageText,
+    installations: {
+        tenantId: config.installations.tenantId ?? clientConfig.apply((c) => c?.tenantId ?? ""),
+        authority: config.entraAuthority,
+        audiences: config.installations.audiences,
+        allowedCallers: config.installations.allowedCallers,
+        allowFunctionKey: config.installations.allowFunctionKey,
+    },
+    tags,
+});
+
+const deadLetters = new DeadLetterStorage("dead-letters", {
+    resourceGroupName,
+    location: config.location,
+    accountName: names.deadLetterStorageAccount,
+    containerName: names.deadLetterContainer,
     tags,
 });
 
@@ -104,9 +122,9 @@ const events = new AcsEvents("acs-events", {
     },
     incomingCall: config.events.incomingCall ? { subscriptionName: names.incomingCallSubscription } : undefined,
     deadLetter: {
-        storageAccountId: functions.storageAccountId,
-        containerName: functions.deadLetterContainerName,
-        containerId: functions.deadLetterContainerId,
+        storageAccountId: deadLetters.accountId,
+        containerName: deadLetters.containerName,
+        containerId: deadLetters.containerId,
     },
     tags,
 });
@@ -134,6 +152,11 @@ export const functionBaseUrl = functions.baseUrl;
 export const functionStorageAccount = functions.storageAccountName;
 export const functionDeploymentContainerUrl = functions.deploymentContainerUrl;
 export const systemTopicName = events.systemTopicName;
+// What the customer's backend needs to call the installations endpoint (neither is a credential).
+export const installationsEndpoint = functions.baseUrl.apply((base) => `${base}/api/installations`);
+export const installationsTokenScope = pulumi.output(
+    config.installations.audiences.length > 0 ? `${config.installations.audiences[0]}/.default` : "",
+);
 export const chatSubscriptionName = events.chatSubscriptionName;
 export const incomingCallSubscriptionName = events.incomingCallSubscriptionName;
 // Read defensively: before the first refresh (or under mocks) the provider may not have reported a link yet.

@@ -5,10 +5,11 @@
 #   scripts/up.sh [stack] --offline                           force the offline preview
 #
 # With the Pulumi CLI (logged in to a backend) and an Azure CLI login (`az login`, or azure/login in GitHub
-# Actions), this runs `pulumi up` for the stack. Without them it prints an
-# offline preview instead: the program is evaluated for the stack with mocked providers and dummy
-# secrets, and the planned topology, dependency graph and dependency levels are printed. Nothing in Azure
-# is touched by the offline preview.
+# Actions), this runs `pulumi up` for the stack with the security baseline, the policy pack in infra/policy
+# (`--policy-pack infra/policy`: any violation stops the update). Without them it prints an offline preview
+# instead: the program is evaluated for the stack with mocked providers and dummy secrets, and the planned
+# topology, dependency graph, dependency levels and the policy pack's results are printed. Nothing in Azure is
+# touched by the offline preview.
 # shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 
@@ -47,8 +48,8 @@ have_pulumi() {
 }
 
 if [[ $OFFLINE -eq 0 ]] && have_pulumi && have_azure_login; then
-  echo "==> pulumi up --stack ${STACK}"
-  exec pulumi up --stack "$STACK" "${PULUMI_ARGS[@]}"
+  echo "==> pulumi up --stack ${STACK} --policy-pack infra/policy"
+  exec pulumi up --stack "$STACK" --policy-pack infra/policy "${PULUMI_ARGS[@]}"
 fi
 
 if [[ $OFFLINE -eq 0 ]]; then

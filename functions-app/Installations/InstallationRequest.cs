@@ -14,6 +14,9 @@ internal sealed partial record InstallationRequest(InstallationPlatform Platform
     /// <summary>Largest accepted body; a real one is a few hundred bytes.</summary>
     public const int MaxBodyBytes = 16 * 1024;
 
+    /// <summary>Longest accepted ACS user id (real ones are about 90 characters).</summary>
+    public const int MaxUserIdLength = 256;
+
     /// <summary>Longest accepted FCM registration token (real ones are about 160-200 characters).</summary>
     public const int MaxFcmTokenLength = 4096;
 
@@ -60,10 +63,26 @@ internal sealed partial record InstallationRequest(InstallationPlatform Platform
                 return null;
             }
 
+            // Names and values are decoded only below; one with an escape that is not valid Unicode (an unpaired
+            // surrogate such as \ud800) or bytes that are not UTF-8 would otherwise fail there, mid-request.
+            if (!IsValidText(root))
+            {
+                errors["body"] = ["The body contains text that is not valid Unicode: invalid UTF-8 bytes or an unpaired surrogate escape such as \\ud800."];
+                return null;
+            }
+
             string? platformText = null, pushChannel = null, userId = null;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in root.EnumerateObject())
             {
-                switch (property.Name.ToUpperInvariant())
+                var name = property.Name.ToUpperInvariant();
+                if (!seen.Add(name) && KnownMembers.TryGetValue(name, out var field))
+                {
+                    errors[field] = [$"{field} appears more than once; send each member once."];
+                    continue;
+                }
+
+                switch (name)
                 {
                     case "PLATFORM":
                         platformText = ReadString(property, "platform", errors);
@@ -97,6 +116,60 @@ internal sealed partial record InstallationRequest(InstallationPlatform Platform
 
             return errors.Count == 0 ? new InstallationRequest(platform!.Value, pushChannel!, userId!) : null;
         }
+    }
+
+    /// <summary>Reads the <c>userId</c> query parameter of a DELETE; on failure <paramref name="errors"/> names it.</summary>
+    public static string? ParseUserIdQuery(Microsoft.Extensions.Primitives.StringValues values, IDictionary<string, string[]> errors)
+    {
+        if (values.Count != 1)
+        {
+            errors["userId"] = [values.Count == 0
+                ? "DELETE names the user whose device it removes: ?userId=<the ACS user id the installation was registered for>."
+                : "userId must be given once."];
+            return null;
+        }
+
+        ValidateUserId(values[0], errors);
+        return errors.Count == 0 ? values[0] : null;
+    }
+
+    private static readonly Dictionary<string, string> KnownMembers = new(StringComparer.Ordinal)
+    {
+        ["PLATFORM"] = "platform",
+        ["PUSHCHANNEL"] = "pushChannel",
+        ["USERID"] = "userId",
+        ["TAGS"] = "tags",
+        ["INSTALLATIONID"] = "installationId",
+    };
+
+    /// <summary>True when every property name and string in <paramref name="element"/> decodes to valid UTF-16.</summary>
+    private static bool IsValidText(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    return true;
+                case JsonValueKind.Object:
+                    return element.EnumerateObject().All(p => IsValidName(p) && IsValidText(p.Value));
+                case JsonValueKind.Array:
+                    return element.EnumerateArray().All(IsValidText);
+                default:
+                    return true;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsValidName(JsonProperty property)
+    {
+        _ = property.Name;
+        return true;
     }
 
     private static string? ReadString(JsonProperty property, string field, IDictionary<string, string[]> errors)
@@ -168,7 +241,7 @@ internal sealed partial record InstallationRequest(InstallationPlatform Platform
             return;
         }
 
-        if (userId is null || !AcsUserIdPattern().IsMatch(userId))
+        if (userId is null || userId.Length > MaxUserIdLength || !AcsUserIdPattern().IsMatch(userId))
         {
             errors["userId"] = [UserIdRule];
         }

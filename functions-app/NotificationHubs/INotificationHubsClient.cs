@@ -17,6 +17,9 @@ public interface INotificationHubsClient
 
     /// <summary>Deletes an installation; deleting one that does not exist succeeds.</summary>
     Task DeleteInstallationAsync(string installationId, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads an installation (its platform and tags); null when the hub holds none with this id.</summary>
+    Task<StoredInstallation?> GetInstallationAsync(string installationId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Platform format of a native notification (the <c>ServiceBusNotification-Format</c> header).</summary>

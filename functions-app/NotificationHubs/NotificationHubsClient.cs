@@ -137,6 +137,19 @@ public sealed partial class NotificationHubsClient : INotificationHubsClient
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
+    public async Task<StoredInstallation?> GetInstallationAsync(string installationId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(installationId);
+        var answer = await SendAsync(
+            "installation GET",
+            new HttpRequestMessage(HttpMethod.Get, InstallationUri(installationId)),
+            static status => status is HttpStatusCode.OK or HttpStatusCode.NotFound,
+            cancellationToken,
+            readBody: true).ConfigureAwait(false);
+        return answer.Status == HttpStatusCode.NotFound ? null : StoredInstallation.Parse(answer.Body, installationId);
+    }
+
     private Uri InstallationUri(string installationId) =>
         new(hubUri, "installations/" + Uri.EscapeDataString(installationId) + "?api-version=" + ApiVersion);
 
@@ -145,7 +158,8 @@ public sealed partial class NotificationHubsClient : INotificationHubsClient
         string operation,
         HttpRequestMessage request,
         Func<HttpStatusCode, bool> isSuccess,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool readBody = false)
     {
         using var _ = request;
         var deadline = timeProvider.GetUtcNow() + settings.TimeBudget;
@@ -170,7 +184,8 @@ public sealed partial class NotificationHubsClient : INotificationHubsClient
             {
                 LogAnswered(operation, (int)status, trackingId);
                 var location = response.Headers.Location;
-                return new HubAnswer(status, trackingId, location is { IsAbsoluteUri: false } ? new Uri(request.RequestUri!, location) : location);
+                var body = readBody ? await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false) : null;
+                return new HubAnswer(status, trackingId, location is { IsAbsoluteUri: false } ? new Uri(request.RequestUri!, location) : location, body);
             }
 
             if (NotificationHubsException.IsTransientStatus(status))
@@ -308,7 +323,7 @@ public sealed partial class NotificationHubsClient : INotificationHubsClient
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification Hubs {Operation} was rejected with status {Status}, TrackingId {TrackingId}")]
     private partial void LogRejected(string operation, int status, string? trackingId);
 
-    private readonly record struct HubAnswer(HttpStatusCode Status, string? TrackingId, Uri? Location);
+    private readonly record struct HubAnswer(HttpStatusCode Status, string? TrackingId, Uri? Location, string? Body = null);
 
     private sealed record InstallationBody(
         [property: JsonPropertyName("installationId")] string InstallationId,

@@ -10,6 +10,7 @@ import type { ResourceNames } from "../lib/naming";
 import { after } from "../lib/outputs";
 import { blobContainerUrl, functionHostName, tableServiceUri } from "../lib/urls";
 import { servicePrincipalRole } from "./roleAssignment";
+import { lockedDownStorageAccount } from "./storageAccount";
 
 export interface FunctionHostingArgs {
     resourceGroupName: pulumi.Input<string>;
@@ -20,8 +21,8 @@ export interface FunctionHostingArgs {
         ResourceNames,
         | "storageAccount"
         | "deploymentContainer"
-        | "deadLetterContainer"
         | "idempotencyTable"
+        | "installationOwnersTable"
         | "logAnalyticsWorkspace"
         | "applicationInsights"
         | "appServicePlan"
@@ -36,17 +37,27 @@ export interface FunctionHostingArgs {
         hubName: pulumi.Input<string>;
     };
     includeMessageText: boolean;
+    /** Who may call the installations endpoint (app settings `Installations__Authentication__*`). */
+    installations: {
+        tenantId: pulumi.Input<string>;
+        /** Microsoft Entra authority host of the cloud, e.g. `https://login.microsoftonline.com/`. */
+        authority: string;
+        audiences: string[];
+        allowedCallers: string[];
+        allowFunctionKey: boolean;
+    };
     tags: Record<string, string>;
 }
 
 /**
  * Everything the function app needs to run: a storage account reached only through managed identity (host
- * storage, the Flex deployment container, the idempotency table, the dead-letter container), Log Analytics +
- * Application Insights, the Flex Consumption plan and the function app with its role assignments.
+ * storage, the Flex deployment container, the idempotency and installation-owners tables), Log Analytics +
+ * Application Insights (Entra ID ingestion only), the Flex Consumption plan and the function app with its role
+ * assignments, each at the narrowest scope that works (docs/configuration.md says why each one is needed).
  *
  * Shared-key access is disabled on the storage account: the host uses `AzureWebJobsStorage__accountName`, Flex
- * pulls its package with the app's system identity, the function reads the table with its identity, and Event
- * Grid dead-letters with the system topic's identity. Publishing credentials (FTP and SCM basic auth) are off;
+ * pulls its package with the app's system identity, and the function reads its tables with its identity.
+ * Dead letters are not here (see DeadLetterStorage). Publishing credentials (FTP and SCM basic auth) are off;
  * deployments authenticate with Microsoft Entra ID.
  */
 export class FunctionHosting extends pulumi.ComponentResource {
@@ -57,9 +68,6 @@ export class FunctionHosting extends pulumi.ComponentResource {
     public readonly storageAccountId: pulumi.Output<string>;
     /** `https://<account>.blob.core.windows.net/<deployment container>`: where Flex reads the app package. */
     public readonly deploymentContainerUrl: pulumi.Output<string>;
-    public readonly deadLetterContainerName: pulumi.Output<string>;
-    /** ARM id of the dead-letter container (role-assignment scope for the Event Grid identity). */
-    public readonly deadLetterContainerId: pulumi.Output<string>;
     /** The function app resource, for dependencies. */
     public readonly app: web.WebApp;
     /** The app's data-plane role assignments: code deployment and webhook validation must wait for them. */
@@ -70,23 +78,10 @@ export class FunctionHosting extends pulumi.ComponentResource {
         const n = args.names;
         const rg = args.resourceGroupName;
 
-        const account = new storage.StorageAccount(
+        const account = lockedDownStorageAccount(
             `${name}-storage`,
-            {
-                resourceGroupName: rg,
-                accountName: n.storageAccount,
-                location: args.location,
-                kind: "StorageV2",
-                sku: { name: "Standard_LRS" },
-                minimumTlsVersion: "TLS1_2",
-                enableHttpsTrafficOnly: true,
-                allowBlobPublicAccess: false,
-                allowSharedKeyAccess: false,
-                defaultToOAuthAuthentication: true,
-                allowCrossTenantReplication: false,
-                tags: args.tags,
-            },
-            { parent: this },
+            { resourceGroupName: rg, accountName: n.storageAccount, location: args.location, tags: args.tags },
+            this,
         );
         const accountName = after(account, n.storageAccount);
         const endpoints = account.primaryEndpoints.apply((e) => ({ blob: e?.blob, table: e?.table }));
@@ -98,12 +93,10 @@ export class FunctionHosting extends pulumi.ComponentResource {
                 { parent: this },
             );
         const deployment = container("deployment", n.deploymentContainer);
-        const deadLetters = container("dead-letter", n.deadLetterContainer);
-        const table = new storage.Table(
-            `${name}-idempotency-table`,
-            { resourceGroupName: rg, accountName, tableName: n.idempotencyTable },
-            { parent: this },
-        );
+        const table = (role: string, tableName: string) =>
+            new storage.Table(`${name}-${role}-table`, { resourceGroupName: rg, accountName, tableName }, { parent: this });
+        const idempotency = table("idempotency", n.idempotencyTable);
+        const owners = table("installation-owners", n.installationOwnersTable);
 
         const workspace = new operationalinsights.Workspace(
             `${name}-logs`,
@@ -127,6 +120,8 @@ export class FunctionHosting extends pulumi.ComponentResource {
                 applicationType: "web",
                 workspaceResourceId: workspace.id,
                 ingestionMode: "LogAnalytics",
+                // No instrumentation-key ingestion: telemetry must come with an Entra ID token (the app's identity).
+                disableLocalAuth: true,
                 tags: args.tags,
             },
             { parent: this },
@@ -163,8 +158,10 @@ export class FunctionHosting extends pulumi.ComponentResource {
             { name: "NotificationHubs__ConnectionString", value: pulumi.secret(args.notificationHubs.connectionString) },
             { name: "NotificationHubs__HubName", value: args.notificationHubs.hubName },
             { name: "Idempotency__TableServiceUri", value: tableUri },
-            { name: "Idempotency__TableName", value: after(table, n.idempotencyTable) },
+            { name: "Idempotency__TableName", value: after(idempotency, n.idempotencyTable) },
             { name: "Notifications__IncludeMessageText", value: args.includeMessageText ? "true" : "false" },
+            { name: "Installations__OwnersTableName", value: after(owners, n.installationOwnersTable) },
+            ...installationsSettings(args.installations),
         ];
 
         this.app = new web.WebApp(
@@ -218,10 +215,11 @@ export class FunctionHosting extends pulumi.ComponentResource {
                 this,
             );
         const roles = BUILT_IN_ROLES;
+        const tableRole = roles.storageTableDataContributor;
         this.accessGrants = [
             grant("blob-owner", account.id, roles.storageBlobDataOwner.id, roles.storageBlobDataOwner.name),
-            grant("queue-contributor", account.id, roles.storageQueueDataContributor.id, roles.storageQueueDataContributor.name),
-            grant("table-contributor", table.id, roles.storageTableDataContributor.id, roles.storageTableDataContributor.name),
+            grant("table-contributor", idempotency.id, tableRole.id, tableRole.name),
+            grant("owners-table-contributor", owners.id, tableRole.id, tableRole.name),
             grant("metrics-publisher", insights.id, roles.monitoringMetricsPublisher.id, roles.monitoringMetricsPublisher.name),
         ];
 
@@ -231,8 +229,6 @@ export class FunctionHosting extends pulumi.ComponentResource {
         this.storageAccountName = accountName;
         this.storageAccountId = account.id;
         this.deploymentContainerUrl = deploymentContainerUrl;
-        this.deadLetterContainerName = after(deadLetters, n.deadLetterContainer);
-        this.deadLetterContainerId = deadLetters.id;
 
         this.registerOutputs({
             appName: this.appName,
@@ -241,8 +237,24 @@ export class FunctionHosting extends pulumi.ComponentResource {
             storageAccountName: this.storageAccountName,
             storageAccountId: this.storageAccountId,
             deploymentContainerUrl: this.deploymentContainerUrl,
-            deadLetterContainerName: this.deadLetterContainerName,
-            deadLetterContainerId: this.deadLetterContainerId,
         });
     }
+}
+
+/** The installations endpoint's caller settings; lists become indexed settings (`…__Audiences__0`, `…__1`). */
+function installationsSettings(installations: FunctionHostingArgs["installations"]): types.input.web.NameValuePairArgs[] {
+    const prefix = "Installations__Authentication__";
+    const list = (name: string, values: string[]) => values.map((value, i) => ({ name: `${prefix}${name}__${i}`, value }));
+    const tokenRoute = installations.audiences.length > 0;
+    return [
+        ...(tokenRoute
+            ? [
+                  { name: `${prefix}TenantId`, value: installations.tenantId },
+                  { name: `${prefix}Instance`, value: installations.authority },
+              ]
+            : []),
+        ...list("Audiences", installations.audiences),
+        ...list("AllowedCallers", installations.allowedCallers),
+        { name: `${prefix}AllowFunctionKey`, value: installations.allowFunctionKey ? "true" : "false" },
+    ];
 }

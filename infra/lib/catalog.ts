@@ -47,6 +47,13 @@ export const ARM_ENDPOINTS: Readonly<Record<string, string>> = {
     china: "https://management.chinacloudapi.cn",
 };
 
+/** The Microsoft Entra authority host per cloud: where the app reads the token signing keys of its callers' tenant. */
+export const ENTRA_AUTHORITIES: Readonly<Record<string, string>> = {
+    public: "https://login.microsoftonline.com/",
+    usgovernment: "https://login.microsoftonline.us/",
+    china: "https://login.chinacloudapi.cn/",
+};
+
 /** Instance sizes a Flex Consumption app may use. */
 export const FLEX_INSTANCE_MEMORY_MB = [512, 2048, 4096] as const;
 
@@ -154,12 +161,7 @@ export const BUILT_IN_ROLES = {
         name: "Storage Blob Data Contributor",
         id: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
     },
-    /** Functions host queues (identity-based AzureWebJobsStorage). */
-    storageQueueDataContributor: {
-        name: "Storage Queue Data Contributor",
-        id: "974c5e8b-45b9-4653-ba55-5f855dd0fb88",
-    },
-    /** The function's idempotency table. */
+    /** The function's idempotency table and its installation-owners table, each assigned at the table. */
     storageTableDataContributor: {
         name: "Storage Table Data Contributor",
         id: "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3",

@@ -16,7 +16,9 @@ import {
 import { ConfigKey, ValueOf } from "./configSchema";
 import {
     checkAppleId,
+    checkAudiences,
     checkBundleId,
+    checkCallerIds,
     checkChatEventTypes,
     checkEnvironment,
     checkFcmClientEmail,
@@ -26,6 +28,7 @@ import {
     checkOneOf,
     checkPemPrivateKey,
     checkTags,
+    checkTenantId,
     checkUniqueSuffix,
 } from "./validators";
 
@@ -279,6 +282,46 @@ const DECLARED = [
             (FLEX_INSTANCE_MEMORY_MB as readonly number[]).includes(value)
                 ? undefined
                 : `must be one of ${FLEX_INSTANCE_MEMORY_MB.join(", ")}`,
+    },
+    {
+        key: "installationsTenantId",
+        section: "installations",
+        type: "string",
+        description: "Directory (tenant) id whose access tokens the installations endpoint accepts; empty = the tenant `pulumi up` deploys with.",
+        rule: "a GUID; app setting `Installations__Authentication__TenantId`",
+        default: "",
+        defaultText: '`""` = the tenant of the deploying identity',
+        example: "72f988bf-86f1-41af-91ab-2d7cd011db47",
+        check: checkTenantId,
+    },
+    {
+        key: "installationsAudiences",
+        section: "installations",
+        type: "array",
+        description: "Accepted token audiences: the Application ID URI and/or application (client) id of the app registration that represents the installations API.",
+        rule: "`api://…` or `https://…` URIs, or GUIDs; with `installationsAllowedCallers`, or both empty (the token route then admits nobody); app settings `Installations__Authentication__Audiences__<n>`",
+        default: [],
+        example: '["api://acs-push-installations"]',
+        check: checkAudiences,
+    },
+    {
+        key: "installationsAllowedCallers",
+        section: "installations",
+        type: "array",
+        description: "Applications allowed to call the installations endpoint: object (principal) ids of managed identities or service principals, or application (client) ids.",
+        rule: "GUIDs, no duplicates; with `installationsAudiences`, or both empty; matched against the token's `oid`, `azp` or `appid`; app settings `Installations__Authentication__AllowedCallers__<n>`",
+        default: [],
+        example: '["9a0b7c3e-2f51-4d0b-8f3a-61c7a0d2e4b1"]',
+        check: checkCallerIds,
+    },
+    {
+        key: "installationsAllowFunctionKey",
+        section: "installations",
+        type: "boolean",
+        description: "Opt-in: also accept `/api/keyed/installations/{id}` guarded by a function key alone (for callers that cannot get an Entra ID token).",
+        rule: "`true`/`false`; off by default: the keyed route answers 403 until this is true; app setting `Installations__Authentication__AllowFunctionKey`",
+        default: false,
+        example: "true",
     },
     {
         key: "logRetentionDays",

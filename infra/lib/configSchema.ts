@@ -8,6 +8,7 @@ export const CONFIG_SECTIONS = {
     credentials: "Mobile app and push credentials",
     events: "Event delivery",
     functionApp: "Function app",
+    installations: "Installations endpoint: who may call it",
     monitoring: "Monitoring",
 } as const;
 export type ConfigSection = keyof typeof CONFIG_SECTIONS;

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { NameKind } from "./azureNames";
 
 // Naming scheme: `<kind abbreviation>-<prefix>-<environment>` for names scoped to the resource group, plus a
-// short stable suffix for the names that become DNS labels (ACS, Notification Hubs namespace, storage account,
+// short stable suffix for the names that become DNS labels (ACS, Notification Hubs namespace, storage accounts,
 // function app). The suffix is a hash of prefix, environment and bundle id, so the same stack always gets the
 // same names and two organisations using the default prefix do not collide; `uniqueSuffix` pins it explicitly.
 
@@ -26,8 +26,10 @@ export interface ResourceNames {
     alertsHubFunctionRule: string;
     storageAccount: string;
     deploymentContainer: string;
+    deadLetterStorageAccount: string;
     deadLetterContainer: string;
     idempotencyTable: string;
+    installationOwnersTable: string;
     logAnalyticsWorkspace: string;
     applicationInsights: string;
     appServicePlan: string;
@@ -48,8 +50,10 @@ export const NAME_KINDS: Readonly<Record<keyof ResourceNames, NameKind>> = {
     alertsHubFunctionRule: "authorizationRule",
     storageAccount: "storageAccount",
     deploymentContainer: "blobContainer",
+    deadLetterStorageAccount: "storageAccount",
     deadLetterContainer: "blobContainer",
     idempotencyTable: "storageTable",
+    installationOwnersTable: "storageTable",
     logAnalyticsWorkspace: "logAnalyticsWorkspace",
     applicationInsights: "applicationInsights",
     appServicePlan: "appServicePlan",
@@ -77,6 +81,8 @@ export function deriveNames(input: NamingInput): ResourceNames {
     const suffix = input.uniqueSuffix ?? stableSuffix(`${input.prefix}/${input.environment}/${input.bundleId}`);
     const compact = `${input.prefix}${input.environment}`.replace(/[^a-z0-9]/g, "");
     const storageStem = `st${compact}`.slice(0, STORAGE_ACCOUNT_MAX - suffix.length);
+    // Dead letters live in an account of their own, where the function app holds no role.
+    const deadLetterStem = `stdl${compact}`.slice(0, STORAGE_ACCOUNT_MAX - suffix.length);
     return {
         resourceGroup: input.existingResourceGroup ?? `rg-${base}`,
         communicationService: `acs-${base}-${suffix}`,
@@ -87,8 +93,10 @@ export function deriveNames(input: NamingInput): ResourceNames {
         alertsHubFunctionRule: "function-listen-send",
         storageAccount: `${storageStem}${suffix}`,
         deploymentContainer: "app-package",
+        deadLetterStorageAccount: `${deadLetterStem}${suffix}`,
         deadLetterContainer: "event-dead-letters",
         idempotencyTable: "ProcessedEvents",
+        installationOwnersTable: "InstallationOwners",
         logAnalyticsWorkspace: `log-${base}`,
         applicationInsights: `appi-${base}`,
         appServicePlan: `plan-${base}`,

@@ -36,6 +36,8 @@ export interface Settings {
         incomingCall: boolean;
     };
     functionApp: { maximumInstanceCount: number; instanceMemoryMB: number; includeMessageText: boolean };
+    /** Who may call the installations endpoint; `tenantId` undefined = the deploying identity's tenant. */
+    installations: { tenantId?: string; audiences: string[]; allowedCallers: string[]; allowFunctionKey: boolean };
     logRetentionDays: number;
     names: ResourceNames;
 }
@@ -154,6 +156,13 @@ export function validateSettings(raw: RawConfig, stack: string): ValidationResul
         }
     }
 
+    // The token route needs both lists: audiences without callers admit nobody, callers without audiences cannot be checked.
+    if ((v.installationsAudiences.length === 0) !== (v.installationsAllowedCallers.length === 0)) {
+        const missing = v.installationsAudiences.length === 0 ? "installationsAudiences" : "installationsAllowedCallers";
+        const other = missing === "installationsAudiences" ? "installationsAllowedCallers" : "installationsAudiences";
+        report(missing, `must be set when ${qualify(other)} is set (or leave both empty to admit no token caller)`);
+    }
+
     if (problems.length > 0) {
         return { ok: false, problems };
     }
@@ -190,6 +199,12 @@ export function validateSettings(raw: RawConfig, stack: string): ValidationResul
                 maximumInstanceCount: v.functionMaximumInstanceCount,
                 instanceMemoryMB: v.functionInstanceMemoryMB,
                 includeMessageText: v.includeMessageText,
+            },
+            installations: {
+                tenantId: v.installationsTenantId || undefined,
+                audiences: v.installationsAudiences,
+                allowedCallers: v.installationsAllowedCallers,
+                allowFunctionKey: v.installationsAllowFunctionKey,
             },
             logRetentionDays: v.logRetentionDays,
             names,

@@ -1,4 +1,4 @@
-import { ARM_ENDPOINTS } from "./catalog";
+import { ARM_ENDPOINTS, ENTRA_AUTHORITIES } from "./catalog";
 import { Problem, problem, shown } from "./problems";
 
 // Endpoint URLs the program composes. Provider outputs are preferred (they are right in sovereign clouds);
@@ -28,6 +28,12 @@ export function functionHostName(defaultHostName: string | undefined, appName: s
 export function webhookUrl(hostName: string, functionKey: string | undefined): string {
     const url = `https://${hostName}/api/events`;
     return functionKey ? `${url}?code=${encodeURIComponent(functionKey)}` : url;
+}
+
+/** The Microsoft Entra authority host of the cloud named by the azure-native provider's `environment` (public when unknown). */
+export function entraAuthorityFor(environment: string | undefined): string {
+    const key = (environment ?? "").trim().toLowerCase();
+    return ENTRA_AUTHORITIES[key === "" ? "public" : key] ?? ENTRA_AUTHORITIES.public;
 }
 
 /**

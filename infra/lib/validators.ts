@@ -150,3 +150,31 @@ export function checkChatEventTypes(types: readonly string[]): string[] {
     }
     return problems;
 }
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A Microsoft Entra directory (tenant) id. */
+export function checkTenantId(value: string): string | undefined {
+    return GUID.test(value) ? undefined : "must be the directory (tenant) id, a GUID (not the domain name)";
+}
+
+/** Token audiences: the API's Application ID URI (`api://…` or https) or its application (client) id. */
+export function checkAudiences(entries: readonly string[]): string[] {
+    return entries
+        .map((entry, i) =>
+            GUID.test(entry) || /^(api|https):\/\/[^\s]+$/.test(entry)
+                ? undefined
+                : `entry ${i + 1} (${shown(entry)}) must be an Application ID URI (api://… or https://…) or an application (client) id GUID`,
+        )
+        .filter((m): m is string => m !== undefined);
+}
+
+/** Allowed callers: object ids or application (client) ids, all GUIDs, no duplicates. */
+export function checkCallerIds(entries: readonly string[]): string[] {
+    const problems = entries
+        .map((entry, i) => (GUID.test(entry) ? undefined : `entry ${i + 1} (${shown(entry)}) must be an object id or application (client) id, a GUID`))
+        .filter((m): m is string => m !== undefined);
+    const lower = entries.map((e) => e.toLowerCase());
+    if (new Set(lower).size !== lower.length) problems.push("lists an id more than once");
+    return problems;
+}

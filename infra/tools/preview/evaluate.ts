@@ -6,7 +6,8 @@ import * as path from "node:path";
 import { CONFIG_KEYS } from "../../lib/configKeys";
 import { PROJECT } from "../../lib/problems";
 import { armIdOf } from "./azureIds";
-import { Plan, PlanResource } from "./model";
+import { Plan, PlanResource, PolicyVerdict } from "./model";
+import { policySubjects, runPolicies } from "./policies";
 import { buildPlan } from "./plan";
 import { isValidStackName, resolveStackConfig } from "./stackConfig";
 import { maskInputs, maskText } from "./wire";
@@ -80,6 +81,7 @@ export async function previewStack(options: {
     const knownSecrets = () => [...config.secretValues, ...capture.secretsIssued];
 
     const failures: unknown[] = [];
+    let exported: Record<string, unknown> = {};
     const onRejection = (reason: unknown) => failures.push(reason);
     process.on("unhandledRejection", onRejection);
     try {
@@ -88,7 +90,7 @@ export async function previewStack(options: {
             throw new PreviewError(`The compiled program ${programPath} does not exist; run \`npx tsc -p tsconfig.json\` first.`);
         }
         try {
-            const exported = require(programPath);
+            exported = require(programPath);
             const main = typeof exported === "function" ? exported : exported?.default;
             if (typeof main === "function") await main();
         } catch (error) {
@@ -129,5 +131,24 @@ export async function previewStack(options: {
             ...(r.replaceOnChanges.length ? { replaceOnChanges: r.replaceOnChanges } : {}),
         };
     });
-    return buildPlan({ project, stack: options.stack, config: config.entries, resources });
+    const policies = await judgeStack(capture.resources, exported, options.stack, project, knownSecrets());
+    return buildPlan({ project, stack: options.stack, config: config.entries, resources, policies });
+}
+
+/** The policy pack's verdicts on the evaluated stack: resource inputs and known stack outputs, unmasked as the engine shows them. */
+async function judgeStack(
+    resources: Parameters<typeof policySubjects>[0],
+    exported: Record<string, unknown>,
+    stack: string,
+    project: string,
+    secrets: string[],
+): Promise<PolicyVerdict[]> {
+    const { Output } = await import("@pulumi/pulumi");
+    const { knownValue } = await import("./sdk");
+    const outputs: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(exported ?? {})) {
+        if (Output.isInstance(value)) outputs[name] = await knownValue(value);
+    }
+    const verdicts = await runPolicies(policySubjects(resources, outputs, stack, project));
+    return verdicts.map((v) => ({ ...v, violations: v.violations.map((m) => maskText(m, secrets)) }));
 }

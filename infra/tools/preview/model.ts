@@ -38,6 +38,15 @@ export interface Plan {
     resources: PlanResource[];
     /** How many resources the longest chain of resources waiting for one another holds. */
     dependencyLevels: number;
+    /** The policy pack's verdicts (absent in plans made before the pack existed, and in diffs). */
+    policies?: PolicyVerdict[];
+}
+
+/** One policy's verdict on the planned stack; no violations means it passed. */
+export interface PolicyVerdict {
+    policy: string;
+    description: string;
+    violations: string[];
 }
 
 /** What makes a change of an input replace the resource, and where that rule comes from. */

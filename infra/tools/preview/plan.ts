@@ -1,5 +1,5 @@
 import { GraphNode, levels } from "./graph";
-import { Plan, PlanConfigEntry, PlanResource } from "./model";
+import { Plan, PlanConfigEntry, PlanResource, PolicyVerdict } from "./model";
 
 /**
  * What a resource waits for before it is created: its dependencies and its parent (a child is registered
@@ -24,6 +24,7 @@ export function buildPlan(input: {
     stack: string;
     config: readonly PlanConfigEntry[];
     resources: readonly PlanResource[];
+    policies?: readonly PolicyVerdict[];
 }): Plan {
     const known = new Set(input.resources.map((r) => r.urn));
     const resources = input.resources
@@ -39,6 +40,7 @@ export function buildPlan(input: {
         config: [...input.config].sort((a, b) => compare(a.key, b.key)),
         resources,
         dependencyLevels: levels(dependencyGraph(resources)).count,
+        ...(input.policies ? { policies: [...input.policies] } : {}),
     };
 }
 

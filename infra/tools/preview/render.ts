@@ -2,6 +2,7 @@ import { initCommand } from "../../lib/problems";
 import { transitiveReduction } from "./graph";
 import { flatten } from "./wire";
 import { Plan, PlanResource } from "./model";
+import { renderPolicies } from "./policies";
 import { compare } from "./plan";
 
 const MAX_LINES_PER_RESOURCE = 14;
@@ -41,6 +42,10 @@ export function renderPlan(plan: Plan): string {
     out.push("```");
     out.push("");
     out.push(levelsLine(plan.dependencyLevels));
+    if (plan.policies) {
+        out.push("");
+        out.push(...renderPolicies(plan.policies));
+    }
     return `${out.join("\n")}\n`;
 }
 

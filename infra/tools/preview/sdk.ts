@@ -85,3 +85,21 @@ export async function settle(): Promise<void> {
     }
     await settings.waitForRPCs();
 }
+
+/** An Output as the SDK builds it: a promise of its value and whether that value is known. */
+interface OutputInternals<T> {
+    isKnown: Promise<boolean>;
+    promise(withUnknowns?: boolean): Promise<T>;
+}
+
+/**
+ * The value of `output`, or undefined when it is not known (as in a preview). `output.apply` never runs its callback
+ * for an unknown value, so a promise built on it would never settle; the Output's own promises do.
+ */
+export async function knownValue<T>(output: pulumi.Output<T>): Promise<T | undefined> {
+    const inner = output as unknown as Partial<OutputInternals<T>>;
+    if (!(inner.isKnown instanceof Promise) || typeof inner.promise !== "function") {
+        throw new SdkInternalsChanged("pulumi.Output no longer carries isKnown and promise()");
+    }
+    return (await inner.isKnown) ? inner.promise() : undefined;
+}

@@ -1,45 +1,60 @@
 using System.Text;
+using AcsPush.Functions.Installations;
 using AcsPush.Functions.NotificationHubs;
 using AcsPush.Functions.Notifications;
-using AcsPush.Functions.Tests.EventGrid;
-using Microsoft.AspNetCore.Http;
+using Azure;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using Xunit;
-using InstallationsFunction = AcsPush.Functions.Installations.Installations;
+using static AcsPush.Functions.Tests.Installations.InstallationsHost;
 
 namespace AcsPush.Functions.Tests.Installations;
 
+/// <summary>The endpoint's answers to bodies, media types and hub failures, with the hub and the records mocked.</summary>
 public class InstallationsTests
 {
     private const string InstallationId = "3f2b8c1e-iphone";
-    private const string AcsUser = "8:acs:1b5cc06b-f352-4571-b1e6-d9b259b7c776_00000007-0464-274b-b274-5a3a0d00beab";
     private const string ApnsToken = "A1B2C3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F60718293A4B5C6D7E8F90";
     private const string FcmToken = "dQw4w9WgXcQ:APA91bH-example_token-0123456789";
 
-    private readonly Mock<INotificationHubsClient> hubs = new(MockBehavior.Strict);
+    private readonly MockedEndpoint mocked = new();
     private Installation? saved;
 
-    private InstallationsFunction CreateFunction() => new(hubs.Object, NullLogger<InstallationsFunction>.Instance);
+    private Mock<INotificationHubsClient> hubs => mocked.Hubs;
 
-    private void HubAcceptsPut() =>
+    private Mock<IInstallationOwners> owners => mocked.Owners;
+
+    private InstallationEndpoint CreateEndpoint() => mocked.Create();
+
+    /// <summary>No record and no installation yet: the request may claim the id.</summary>
+    private void NothingRegisteredYet()
+    {
+        owners.Setup(o => o.GetAsync(InstallationId, It.IsAny<CancellationToken>())).ReturnsAsync((OwnerRecord?)null);
+        hubs.Setup(h => h.GetInstallationAsync(InstallationId, It.IsAny<CancellationToken>())).ReturnsAsync((StoredInstallation?)null);
+        owners.Setup(o => o.TryInsertAsync(InstallationId, It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((string id, string tag, DateTimeOffset until, CancellationToken _) => new OwnerRecord(id, tag, until, new ETag("1")));
+        owners.Setup(o => o.ReleaseAsync(It.IsAny<OwnerRecord>(), It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+    }
+
+    private void HubAcceptsPut()
+    {
+        NothingRegisteredYet();
         hubs.Setup(h => h.CreateOrUpdateInstallationAsync(It.IsAny<Installation>(), It.IsAny<CancellationToken>()))
             .Callback<Installation, CancellationToken>((installation, _) => saved = installation)
             .Returns(Task.CompletedTask);
+    }
 
-    private static HttpRequest Request(string method, string? body = null, string? contentType = "application/json", bool declareLength = true) =>
-        HttpRequests.Create(method, Encoding.UTF8.GetBytes(body ?? string.Empty), contentType, sendContentLength: declareLength);
+    private static Microsoft.AspNetCore.Http.HttpRequest Request(string body, string? contentType = "application/json", bool declareLength = true) =>
+        EventGrid.HttpRequests.Create("PUT", Encoding.UTF8.GetBytes(body), contentType, sendContentLength: declareLength);
 
-    private static string Body(string platform = "apns", string pushChannel = ApnsToken, string userId = AcsUser) =>
+    private static string ApnsBody(string platform = "apns", string pushChannel = ApnsToken, string userId = UserA) =>
         $$"""{"platform":"{{platform}}","pushChannel":"{{pushChannel}}","userId":"{{userId}}"}""";
 
-    private static ValidationProblemDetails AssertValidationProblem(IActionResult result)
+    internal static ValidationProblemDetails AssertValidationProblem(IActionResult result)
     {
-        var objectResult = Assert.IsType<ObjectResult>(result);
-        Assert.Equal(StatusCodes.Status400BadRequest, objectResult.StatusCode);
-        Assert.Contains("application/problem+json", objectResult.ContentTypes);
-        return Assert.IsType<ValidationProblemDetails>(objectResult.Value);
+        var (status, problem) = Read(result);
+        Assert.Equal(400, status);
+        return Assert.IsType<ValidationProblemDetails>(problem);
     }
 
     [Fact]
@@ -47,10 +62,9 @@ public class InstallationsTests
     {
         // Arrange
         HubAcceptsPut();
-        var function = CreateFunction();
 
         // Act
-        var result = await function.RunAsync(Request("PUT", Body()), InstallationId);
+        var result = await CreateEndpoint().HandleAsync(Request(ApnsBody()), InstallationId);
 
         // Assert
         Assert.IsType<NoContentResult>(result);
@@ -58,19 +72,18 @@ public class InstallationsTests
         Assert.Equal(InstallationId, saved.InstallationId);
         Assert.Equal(InstallationPlatform.Apns, saved.Platform);
         Assert.Equal(ApnsToken.ToLowerInvariant(), saved.PushChannel);
-        Assert.Equal([RecipientTag.For(AcsUser)], saved.Tags);
+        Assert.Equal([RecipientTag.For(UserA)], saved.Tags);
     }
 
     [Fact]
     public async Task Put_ValidFcmV1Body_SavesFcmInstallationUnchangedToken()
     {
         HubAcceptsPut();
-        var function = CreateFunction();
 
-        var result = await function.RunAsync(Request("PUT", Body("fcmv1", FcmToken), "application/json; charset=utf-8"), InstallationId);
+        var result = await CreateEndpoint().HandleAsync(Request(ApnsBody("fcmv1", FcmToken), "application/json; charset=utf-8"), InstallationId);
 
         Assert.IsType<NoContentResult>(result);
-        Assert.Equal(new[] { RecipientTag.For(AcsUser) }, saved!.Tags);
+        Assert.Equal(new[] { RecipientTag.For(UserA) }, saved!.Tags);
         Assert.Equal(InstallationPlatform.FcmV1, saved.Platform);
         Assert.Equal(FcmToken, saved.PushChannel);
     }
@@ -78,37 +91,42 @@ public class InstallationsTests
     [Fact]
     public async Task Put_BodyWithTags_Returns400NamingTagsAndNeverCallsHub()
     {
-        var function = CreateFunction();
-        var body = $$"""{"platform":"apns","pushChannel":"{{ApnsToken}}","userId":"{{AcsUser}}","tags":["admins"]}""";
+        var body = $$"""{"platform":"apns","pushChannel":"{{ApnsToken}}","userId":"{{UserA}}","tags":["admins"]}""";
 
-        var result = await function.RunAsync(Request("PUT", body), InstallationId);
+        var result = await CreateEndpoint().HandleAsync(Request(body), InstallationId);
 
-        var problem = AssertValidationProblem(result);
-        Assert.Equal(["tags"], problem.Errors.Keys);
+        Assert.Equal(["tags"], AssertValidationProblem(result).Errors.Keys);
         hubs.VerifyNoOtherCalls();
+        owners.VerifyNoOtherCalls();
     }
 
     public static TheoryData<string, string> InvalidBodies() => new()
     {
         { """{"pushChannel":"00","userId":"8:acs:x"}""".Replace("00", ApnsToken, StringComparison.Ordinal), "platform" },
-        { Body(platform: "wns"), "platform" },
-        { $$"""{"platform":5,"pushChannel":"{{ApnsToken}}","userId":"{{AcsUser}}"}""", "platform" },
-        { $$"""{"platform":"apns","userId":"{{AcsUser}}"}""", "pushChannel" },
-        { Body(pushChannel: ""), "pushChannel" },
-        { Body(pushChannel: new string('z', 64)), "pushChannel" },
-        { Body(pushChannel: "abcd"), "pushChannel" },
-        { Body(pushChannel: ApnsToken + "0"), "pushChannel" },
-        { Body("fcmv1", "token with spaces"), "pushChannel" },
-        { Body("fcmv1", new string('a', 4097)), "pushChannel" },
+        { ApnsBody(platform: "wns"), "platform" },
+        { $$"""{"platform":5,"pushChannel":"{{ApnsToken}}","userId":"{{UserA}}"}""", "platform" },
+        { $$"""{"platform":"apns","userId":"{{UserA}}"}""", "pushChannel" },
+        { ApnsBody(pushChannel: ""), "pushChannel" },
+        { ApnsBody(pushChannel: new string('z', 64)), "pushChannel" },
+        { ApnsBody(pushChannel: "abcd"), "pushChannel" },
+        { ApnsBody(pushChannel: ApnsToken + "0"), "pushChannel" },
+        { ApnsBody(pushChannel: new string('a', 202)), "pushChannel" },
+        { ApnsBody("fcmv1", "token with spaces"), "pushChannel" },
+        { ApnsBody("fcmv1", new string('a', 4097)), "pushChannel" },
         { $$"""{"platform":"apns","pushChannel":"{{ApnsToken}}"}""", "userId" },
-        { Body(userId: "4:+15551234567"), "userId" },
-        { Body(userId: "8:teamsvisitor:abc"), "userId" },
-        { Body(userId: "8:acs:"), "userId" },
-        { Body(userId: "8:acs:has spaces"), "userId" },
-        { Body(userId: "8:acs:" + new string('a', 251)), "userId" },
-        { $$"""{"installationId":"other","platform":"apns","pushChannel":"{{ApnsToken}}","userId":"{{AcsUser}}"}""", "installationId" },
+        { ApnsBody(userId: "4:+15551234567"), "userId" },
+        { ApnsBody(userId: "8:teamsvisitor:abc"), "userId" },
+        { ApnsBody(userId: "8:acs:"), "userId" },
+        { ApnsBody(userId: "8:acs:has spaces"), "userId" },
+        { ApnsBody(userId: "8:acs:" + new string('a', 251)), "userId" },
+        { $$"""{"platform":"apns","pushChannel":"{{ApnsToken}}","userId":"{{UserA}}","userId":"{{UserB}}"}""", "userId" },
+        { $$"""{"platform":"apns","pushChannel":"{{ApnsToken}}","userId":"{{UserA}}","USERID":"{{UserA}}"}""", "userId" },
+        { $$"""{"platform":"apns","platform":"apns","pushChannel":"{{ApnsToken}}","userId":"{{UserA}}"}""", "platform" },
+        { $$"""{"installationId":"other","platform":"apns","pushChannel":"{{ApnsToken}}","userId":"{{UserA}}"}""", "installationId" },
         { "[]", "body" },
+        { "\"text\"", "body" },
         { "{\"platform\":", "body" },
+        { "{\"a\":" + new string('[', 10) + new string(']', 10) + "}", "body" },
         { "", "body" },
     };
 
@@ -116,22 +134,19 @@ public class InstallationsTests
     [MemberData(nameof(InvalidBodies))]
     public async Task Put_InvalidBody_Returns400NamingTheField(string body, string field)
     {
-        var function = CreateFunction();
-
-        var result = await function.RunAsync(Request("PUT", body), InstallationId);
+        var result = await CreateEndpoint().HandleAsync(Request(body), InstallationId);
 
         var problem = AssertValidationProblem(result);
         Assert.Equal([field], problem.Errors.Keys);
         Assert.NotEmpty(problem.Errors[field][0]);
         hubs.VerifyNoOtherCalls();
+        owners.VerifyNoOtherCalls();
     }
 
     [Fact]
     public async Task Put_SeveralBadFields_NamesEachOne()
     {
-        var function = CreateFunction();
-
-        var result = await function.RunAsync(Request("PUT", """{"platform":"mpns","pushChannel":"","userId":"bob","tags":[]}"""), InstallationId);
+        var result = await CreateEndpoint().HandleAsync(Request("""{"platform":"mpns","pushChannel":"","userId":"bob","tags":[]}"""), InstallationId);
 
         var problem = AssertValidationProblem(result);
         Assert.Equal(["platform", "pushChannel", "tags", "userId"], problem.Errors.Keys.Order(StringComparer.Ordinal));
@@ -144,11 +159,11 @@ public class InstallationsTests
     [InlineData("PUT", "..")]
     [InlineData("DELETE", "a/b")]
     [InlineData("DELETE", "12345678901234567890123456789012345678901234567890123456789012345")]
-    public async Task Run_InvalidInstallationId_Returns400NamingInstallationId(string method, string installationId)
+    public async Task Handle_InvalidInstallationId_Returns400NamingInstallationId(string method, string installationId)
     {
-        var function = CreateFunction();
+        var request = method == "PUT" ? Request(ApnsBody()) : Delete(UserA);
 
-        var result = await function.RunAsync(Request(method, Body()), installationId);
+        var result = await CreateEndpoint().HandleAsync(request, installationId);
 
         Assert.Equal(["installationId"], AssertValidationProblem(result).Errors.Keys);
         hubs.VerifyNoOtherCalls();
@@ -161,13 +176,9 @@ public class InstallationsTests
     [InlineData("application/json; charset=latin1")]
     public async Task Put_NotJsonContentType_Returns415(string? contentType)
     {
-        var function = CreateFunction();
+        var result = await CreateEndpoint().HandleAsync(Request(ApnsBody(), contentType), InstallationId);
 
-        var result = await function.RunAsync(Request("PUT", Body(), contentType), InstallationId);
-
-        var objectResult = Assert.IsType<ObjectResult>(result);
-        Assert.Equal(StatusCodes.Status415UnsupportedMediaType, objectResult.StatusCode);
-        Assert.IsType<ProblemDetails>(objectResult.Value);
+        Assert.Equal(415, Read(result).Status);
         hubs.VerifyNoOtherCalls();
     }
 
@@ -176,61 +187,44 @@ public class InstallationsTests
     [InlineData(false)]
     public async Task Put_BodyOverLimit_Returns413(bool declareLength)
     {
-        var function = CreateFunction();
-        var body = $$"""{"platform":"apns","pushChannel":"{{ApnsToken}}","userId":"{{AcsUser}}","padding":"{{new string('x', 17_000)}}"}""";
+        var body = $$"""{"platform":"apns","pushChannel":"{{ApnsToken}}","userId":"{{UserA}}","padding":"{{new string('x', 17_000)}}"}""";
 
-        var result = await function.RunAsync(Request("PUT", body, declareLength: declareLength), InstallationId);
+        var result = await CreateEndpoint().HandleAsync(Request(body, declareLength: declareLength), InstallationId);
 
-        Assert.Equal(StatusCodes.Status413PayloadTooLarge, Assert.IsType<ObjectResult>(result).StatusCode);
+        Assert.Equal(413, Read(result).Status);
         hubs.VerifyNoOtherCalls();
     }
 
     [Fact]
-    public async Task Delete_ValidId_DeletesAtHubAndReturns204()
-    {
-        hubs.Setup(h => h.DeleteInstallationAsync(InstallationId, It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
-        var function = CreateFunction();
-
-        var result = await function.RunAsync(Request("DELETE", contentType: null), InstallationId);
-
-        Assert.IsType<NoContentResult>(result);
-        hubs.Verify(h => h.DeleteInstallationAsync(InstallationId, It.IsAny<CancellationToken>()), Times.Once);
-    }
-
-    [Theory]
-    [InlineData("PUT")]
-    [InlineData("DELETE")]
-    public async Task Run_HubTransientFailure_Returns503WithRetryAfter(string method)
+    public async Task Put_HubTransientFailure_Returns503WithRetryAfterAndReleasesTheLease()
     {
         // Arrange
+        NothingRegisteredYet();
         var failure = new NotificationHubsException("busy", 429, "tracking-busy", isTransient: true) { RetryAfter = TimeSpan.FromSeconds(7.2) };
         hubs.Setup(h => h.CreateOrUpdateInstallationAsync(It.IsAny<Installation>(), It.IsAny<CancellationToken>())).ThrowsAsync(failure);
-        hubs.Setup(h => h.DeleteInstallationAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).ThrowsAsync(failure);
-        var function = CreateFunction();
-        var request = Request(method, Body());
+        var request = Request(ApnsBody());
 
         // Act
-        var result = await function.RunAsync(request, InstallationId);
+        var (status, problem) = Read(await CreateEndpoint().HandleAsync(request, InstallationId));
 
         // Assert
-        var objectResult = Assert.IsType<ObjectResult>(result);
-        Assert.Equal(StatusCodes.Status503ServiceUnavailable, objectResult.StatusCode);
+        Assert.Equal(503, status);
         Assert.Equal("8", request.HttpContext.Response.Headers.RetryAfter.ToString());
-        var problem = Assert.IsType<ProblemDetails>(objectResult.Value);
-        Assert.Equal("tracking-busy", problem.Extensions["trackingId"]);
+        Assert.Equal("tracking-busy", problem!.Extensions["trackingId"]);
+        owners.Verify(o => o.ReleaseAsync(It.IsAny<OwnerRecord>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
     public async Task Put_HubTransientWithoutHint_Returns503WithDefaultRetryAfter()
     {
+        NothingRegisteredYet();
         hubs.Setup(h => h.CreateOrUpdateInstallationAsync(It.IsAny<Installation>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new NotificationHubsException("down", 0, null, isTransient: true));
-        var function = CreateFunction();
-        var request = Request("PUT", Body());
+        var request = Request(ApnsBody());
 
-        var result = await function.RunAsync(request, InstallationId);
+        var result = await CreateEndpoint().HandleAsync(request, InstallationId);
 
-        Assert.Equal(StatusCodes.Status503ServiceUnavailable, Assert.IsType<ObjectResult>(result).StatusCode);
+        Assert.Equal(503, Read(result).Status);
         Assert.Equal("5", request.HttpContext.Response.Headers.RetryAfter.ToString());
     }
 
@@ -242,22 +236,32 @@ public class InstallationsTests
     public async Task Put_HubRejects_Returns502SayingWhatToCheck(int hubStatus, string hint)
     {
         // Arrange
+        NothingRegisteredYet();
         hubs.Setup(h => h.CreateOrUpdateInstallationAsync(It.IsAny<Installation>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new NotificationHubsException("rejected", hubStatus, "tracking-rejected", isTransient: false));
-        var function = CreateFunction();
-        var request = Request("PUT", Body());
+        var request = Request(ApnsBody());
 
         // Act
-        var result = await function.RunAsync(request, InstallationId);
+        var (status, problem) = Read(await CreateEndpoint().HandleAsync(request, InstallationId));
 
         // Assert
-        var objectResult = Assert.IsType<ObjectResult>(result);
-        Assert.Equal(StatusCodes.Status502BadGateway, objectResult.StatusCode);
-        Assert.Contains("application/problem+json", objectResult.ContentTypes);
-        var problem = Assert.IsType<ProblemDetails>(objectResult.Value);
-        Assert.Contains(hint, problem.Detail, StringComparison.Ordinal);
+        Assert.Equal(502, status);
+        Assert.Contains(hint, problem!.Detail, StringComparison.Ordinal);
         Assert.Equal(hubStatus, problem.Extensions["hubStatus"]);
         Assert.Equal("tracking-rejected", problem.Extensions["trackingId"]);
         Assert.False(request.HttpContext.Response.Headers.ContainsKey("Retry-After"));
+    }
+
+    [Fact]
+    public async Task Delete_HubFailsOnTheOwnersGet_Returns503()
+    {
+        owners.Setup(o => o.GetAsync(InstallationId, It.IsAny<CancellationToken>())).ReturnsAsync((OwnerRecord?)null);
+        hubs.Setup(h => h.GetInstallationAsync(InstallationId, It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new NotificationHubsException("down", 503, "t", isTransient: true));
+
+        var result = await CreateEndpoint().HandleAsync(Delete(UserA), InstallationId);
+
+        Assert.Equal(503, Read(result).Status);
+        owners.Verify(o => o.TryInsertAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 }

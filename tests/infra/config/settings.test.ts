@@ -2,19 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { APNS_ENDPOINTS, DEFAULT_CHAT_EVENT_TYPES } from "../../../infra/lib/catalog";
 import { RawConfig, Settings, validateSettings } from "../../../infra/lib/settings";
-
-const PEM = "-----BEGIN PRIVATE KEY-----\\nMIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQg\\n-----END PRIVATE KEY-----";
-
-/** The required keys only; everything else comes from the defaults. */
-const REQUIRED: RawConfig = {
-    bundleId: "com.contoso.chat",
-    apnsTeamId: "ABCDE12345",
-    apnsKeyId: "KEY1234567",
-    apnsPrivateKey: PEM,
-    fcmProjectId: "contoso-chat",
-    fcmClientEmail: "firebase-adminsdk-abc12@contoso-chat.iam.gserviceaccount.com",
-    fcmPrivateKey: PEM,
-};
+import { PEM, REQUIRED } from "../helpers/requiredConfig";
 
 function valid(raw: RawConfig, stack = "dev"): Settings {
     const result = validateSettings(raw, stack);

@@ -12,6 +12,12 @@ export interface EvaluatedStack {
     values: Record<string, unknown>;
 }
 
+/** Callers of the installations endpoint as a deployment sets them (they are never committed in a stack file). */
+export const CALLERS: Record<string, string> = {
+    "acs-push:installationsAudiences": JSON.stringify(["api://acs-push-installations-dev"]),
+    "acs-push:installationsAllowedCallers": JSON.stringify(["9a0b7c3e-2f51-4d0b-8f3a-61c7a0d2e4b1"]),
+};
+
 /** Installs the mocks with `Pulumi.<stack>.yaml` (+ overrides), imports infra/index and waits for every registration. */
 export async function evaluateStack(
     stack: string,

@@ -24,6 +24,7 @@ describe("naming", () => {
         assert.equal(names.notificationHubsNamespace, `ntfns-acspush-dev-${suffix}`);
         assert.equal(names.functionApp, `func-acspush-dev-${suffix}`);
         assert.equal(names.storageAccount, `stacspushdev${suffix}`);
+        assert.equal(names.deadLetterStorageAccount, `stdlacspushdev${suffix}`);
         assert.equal(names.resourceGroup, "rg-acspush-dev");
         assert.equal(names.systemTopic, "evgt-acspush-dev");
     });

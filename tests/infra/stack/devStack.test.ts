@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { BUILT_IN_ROLES } from "../../../infra/lib/catalog";
-import { EvaluatedStack, evaluateStack } from "../helpers/program";
+import { CALLERS, EvaluatedStack, evaluateStack } from "../helpers/program";
 import { CapturedResource, MOCK_FUNCTION_KEY, MOCK_SUBSCRIPTION_ID, mockKey } from "../../../infra/tools/preview/mocks";
 
 const T = {
@@ -37,7 +37,7 @@ describe("the dev stack", () => {
         (one(T.app).inputs.siteConfig.appSettings as { name: string; value: string }[]).find((s) => s.name === name)?.value;
 
     before(async () => {
-        stack = await evaluateStack("dev");
+        stack = await evaluateStack("dev", CALLERS);
     });
 
     describe("placement and tags", () => {
@@ -169,30 +169,43 @@ describe("the dev stack", () => {
     });
 
     describe("function hosting", () => {
-        it("locks the storage account down: TLS 1.2, HTTPS only, no public blobs, no shared keys", () => {
-            const s = one(T.storage).inputs;
-            assert.equal(s.kind, "StorageV2");
-            assert.equal(s.minimumTlsVersion, "TLS1_2");
-            assert.equal(s.enableHttpsTrafficOnly, true);
-            assert.equal(s.allowBlobPublicAccess, false);
-            assert.equal(s.allowSharedKeyAccess, false);
-            assert.match(s.accountName, /^[a-z0-9]{3,24}$/);
-        });
-
-        it("creates private deployment and dead-letter containers and the idempotency table in that account", () => {
-            const account = one(T.storage).inputs.accountName;
-            const containers = stack.capture.ofType(T.container).map((c) => c.inputs);
-            assert.deepEqual(containers.map((c) => c.containerName).sort(), ["app-package", "event-dead-letters"]);
-            for (const c of containers) {
-                assert.equal(c.accountName, account);
-                assert.equal(c.publicAccess, "None");
+        it("locks both storage accounts down: TLS 1.2, HTTPS only, no public blobs, no shared keys", () => {
+            assert.equal(stack.capture.ofType(T.storage).length, 2);
+            for (const account of stack.capture.ofType(T.storage)) {
+                const s = account.inputs;
+                assert.equal(s.kind, "StorageV2");
+                assert.equal(s.minimumTlsVersion, "TLS1_2");
+                assert.equal(s.enableHttpsTrafficOnly, true);
+                assert.equal(s.allowBlobPublicAccess, false);
+                assert.equal(s.allowSharedKeyAccess, false);
+                assert.match(s.accountName, /^[a-z0-9]{3,24}$/);
             }
-            assert.equal(one(T.table).inputs.accountName, account);
         });
 
-        it("connects Application Insights to the Log Analytics workspace", () => {
+        it("keeps the deployment container and both tables in the function's account, the dead letters in their own", () => {
+            const account = one(T.storage, "functions").inputs.accountName;
+            const deadLetterAccount = one(T.storage, "dead-letters").inputs.accountName;
+            assert.notEqual(deadLetterAccount, account);
+            assert.deepEqual(
+                stack.capture.ofType(T.container).map((c) => [c.inputs.containerName, c.inputs.accountName, c.inputs.publicAccess]).sort(),
+                [
+                    ["app-package", account, "None"],
+                    ["event-dead-letters", deadLetterAccount, "None"],
+                ],
+            );
+            assert.deepEqual(
+                stack.capture.ofType(T.table).map((t) => [t.inputs.tableName, t.inputs.accountName]).sort(),
+                [
+                    ["InstallationOwners", account],
+                    ["ProcessedEvents", account],
+                ],
+            );
+        });
+
+        it("connects Application Insights to the Log Analytics workspace and accepts only Entra ID telemetry", () => {
             assert.equal(one(T.insights).inputs.workspaceResourceId, idOf(one(T.workspace)));
             assert.equal(one(T.workspace).inputs.retentionInDays, 30);
+            assert.equal(one(T.insights).inputs.disableLocalAuth, true);
         });
 
         it("hosts the app on a Linux Flex Consumption plan", () => {
@@ -222,7 +235,7 @@ describe("the dev stack", () => {
             const config = one(T.app).inputs.functionAppConfig;
             assert.deepEqual(config.deployment.storage, {
                 type: "blobContainer",
-                value: `https://${one(T.storage).inputs.accountName}.blob.core.windows.net/app-package`,
+                value: `https://${one(T.storage, "functions").inputs.accountName}.blob.core.windows.net/app-package`,
                 authentication: { type: "SystemAssignedIdentity" },
             });
             assert.deepEqual(config.runtime, { name: "dotnet-isolated", version: "10.0" });
@@ -230,16 +243,27 @@ describe("the dev stack", () => {
         });
 
         it("configures the function through app settings, host storage by identity", () => {
-            const account = one(T.storage).inputs.accountName;
+            const account = one(T.storage, "functions").inputs.accountName;
             assert.equal(appSetting("AzureWebJobsStorage__accountName"), account);
             assert.equal(appSetting("AzureWebJobsStorage"), undefined);
             assert.match(appSetting("NotificationHubs__ConnectionString") ?? "", /SharedAccessKeyName=function-listen-send;/);
             assert.equal(appSetting("NotificationHubs__HubName"), "com.contoso.chat");
             assert.equal(appSetting("Idempotency__TableServiceUri"), `https://${account}.table.core.windows.net`);
-            assert.equal(appSetting("Idempotency__TableName"), one(T.table).inputs.tableName);
+            assert.equal(appSetting("Idempotency__TableName"), one(T.table, "idempotency").inputs.tableName);
+            assert.equal(appSetting("Installations__OwnersTableName"), "InstallationOwners");
             assert.equal(appSetting("Notifications__IncludeMessageText"), "true");
             assert.match(appSetting("APPLICATIONINSIGHTS_CONNECTION_STRING") ?? "", /^InstrumentationKey=/);
             assert.equal(appSetting("APPLICATIONINSIGHTS_AUTHENTICATION_STRING"), "Authorization=AAD");
+        });
+
+        it("tells the app which callers may manage installations, and keeps the function-key route off", () => {
+            const prefix = "Installations__Authentication__";
+            assert.equal(appSetting(`${prefix}TenantId`), "00000000-0000-0000-0000-00000000000a");
+            assert.equal(appSetting(`${prefix}Instance`), "https://login.microsoftonline.com/");
+            assert.equal(appSetting(`${prefix}Audiences__0`), "api://acs-push-installations-dev");
+            assert.equal(appSetting(`${prefix}AllowedCallers__0`), "9a0b7c3e-2f51-4d0b-8f3a-61c7a0d2e4b1");
+            assert.equal(appSetting(`${prefix}AllowedCallers__1`), undefined);
+            assert.equal(appSetting(`${prefix}AllowFunctionKey`), "false");
         });
 
         it("keeps the app settings, which hold connection strings, secret", () => {
@@ -253,14 +277,17 @@ describe("the dev stack", () => {
                 .map((r) => ({ role: r.inputs.roleDefinitionId.split("/").pop(), scope: r.inputs.scope, type: r.inputs.principalType }));
             const R = BUILT_IN_ROLES;
             assert.deepEqual(
-                grants.sort((a, b) => a.role.localeCompare(b.role)),
+                grants.sort((a, b) => a.role.localeCompare(b.role) || a.scope.localeCompare(b.scope)),
                 [
-                    { role: R.storageTableDataContributor.id, scope: idOf(one(T.table)), type: "ServicePrincipal" },
+                    { role: R.storageTableDataContributor.id, scope: idOf(one(T.table, "idempotency")), type: "ServicePrincipal" },
+                    { role: R.storageTableDataContributor.id, scope: idOf(one(T.table, "installation-owners")), type: "ServicePrincipal" },
                     { role: R.monitoringMetricsPublisher.id, scope: idOf(one(T.insights)), type: "ServicePrincipal" },
-                    { role: R.storageQueueDataContributor.id, scope: idOf(one(T.storage)), type: "ServicePrincipal" },
-                    { role: R.storageBlobDataOwner.id, scope: idOf(one(T.storage)), type: "ServicePrincipal" },
-                ].sort((a, b) => a.role.localeCompare(b.role)),
+                    { role: R.storageBlobDataOwner.id, scope: idOf(one(T.storage, "functions")), type: "ServicePrincipal" },
+                ].sort((a, b) => a.role.localeCompare(b.role) || a.scope.localeCompare(b.scope)),
             );
+            // Nothing at all on the dead-letter account: the app can neither read nor delete a dead letter.
+            const deadLetterAccount = idOf(one(T.storage, "dead-letters"));
+            assert.ok(grants.every((g) => !g.scope.startsWith(deadLetterAccount)));
             for (const r of stack.capture.ofType(T.role)) {
                 assert.ok(r.inputs.roleDefinitionId.startsWith(`/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/`));
             }
@@ -309,7 +336,7 @@ describe("the dev stack", () => {
             assert.deepEqual(sub.retryPolicy, { maxDeliveryAttempts: 10, eventTimeToLiveInMinutes: 60 });
             assert.deepEqual(sub.deadLetterWithResourceIdentity, {
                 identity: { type: "SystemAssigned" },
-                deadLetterDestination: { endpointType: "StorageBlob", resourceId: idOf(one(T.storage)), blobContainerName: "event-dead-letters" },
+                deadLetterDestination: { endpointType: "StorageBlob", resourceId: idOf(one(T.storage, "dead-letters")), blobContainerName: "event-dead-letters" },
             });
         });
 
@@ -351,6 +378,8 @@ describe("the dev stack", () => {
             assert.equal(v.functionApp, app);
             assert.equal(v.functionBaseUrl, `https://${app}.azurewebsites.net`);
             assert.equal(v.systemTopicName, "evgt-acspush-dev");
+            assert.equal(v.installationsEndpoint, `https://${app}.azurewebsites.net/api/installations`);
+            assert.equal(v.installationsTokenScope, "api://acs-push-installations-dev/.default");
             assert.equal(typeof v.callsHubLinked, "boolean");
         });
 

@@ -4,6 +4,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { execFile } from "node:child_process";
+import { POLICIES } from "../../../../infra/policy/policies";
 import { levels } from "../../../../infra/tools/preview/graph";
 import { MOCK_KEY_PREFIX } from "../../../../infra/tools/preview/mocks";
 import { dependencyGraph } from "../../../../infra/tools/preview/plan";
@@ -76,6 +77,15 @@ for (const stack of STACKS) {
                 assert.ok(ready < level.get(subscription.urn)!, `${subscription.name} is not above the readiness step`);
             }
             assert.equal(plan.dependencyLevels, Math.max(...level.values()));
+        });
+
+        it("lists the policy pack's results, every policy passing", () => {
+            assert.match(text.stdout, /\nPolicies: acs-push-baseline \(infra\/policy\), 7 mandatory, all passed\n/);
+            assert.equal((text.stdout.match(/\n {2}pass {2}[a-z0-9-]+: /g) ?? []).length, 7);
+            assert.deepEqual(
+                plan.policies?.map((p) => [p.policy, p.violations.length]),
+                POLICIES.map((p) => [p.name, 0]),
+            );
         });
 
         it("keeps every secret masked", () => {

@@ -1,0 +1,11 @@
+import { before, describe } from "node:test";
+import { PolicySubject } from "../../../infra/tools/preview/policies";
+import { policyTests, stackSubjects } from "./policyHarness";
+
+describe("the policy pack on the prod stack", () => {
+    let subjects: PolicySubject[] = [];
+    before(async () => {
+        subjects = await stackSubjects("prod");
+    });
+    policyTests("prod", () => subjects);
+});
