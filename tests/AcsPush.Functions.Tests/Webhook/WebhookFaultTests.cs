@@ -43,6 +43,15 @@ public sealed class WebhookFaultTests(ITestOutputHelper output)
         }
     }
 
+    // Only ever switches to the black hole: requests arrive concurrently, and a late callback must not switch back.
+    private static Action<int> BlackHoleStoreFromSend(WebhookHost host, int sends) => count =>
+    {
+        if (count >= sends)
+        {
+            host.Store.Mode = StoreMode.BlackHole;
+        }
+    };
+
     private static int Accepted(LoopbackHub hub, string format) =>
         hub.Requests.Count(r => r.Format == format && r.AnsweredStatus is >= 200 and < 300);
 
@@ -135,7 +144,7 @@ public sealed class WebhookFaultTests(ITestOutputHelper output)
     {
         await using var hub = await LoopbackHub.StartAsync([]);
         await using var host = WebhookHost.Start(hub, ShortDeadline);
-        hub.OnRequest = count => host.Store.Mode = count >= 2 ? StoreMode.BlackHole : StoreMode.Forward;
+        hub.OnRequest = BlackHoleStoreFromSend(host, 2);
 
         var answer = await host.DeliverAsync(Delivery("fault-blackhole-record"));
 
@@ -150,7 +159,7 @@ public sealed class WebhookFaultTests(ITestOutputHelper output)
     {
         await using var hub = await LoopbackHub.StartAsync([]);
         await using var host = WebhookHost.Start(hub, ShortDeadline);
-        hub.OnRequest = count => host.Store.Mode = count >= 2 ? StoreMode.BlackHole : StoreMode.Forward;
+        hub.OnRequest = BlackHoleStoreFromSend(host, 2);
         var beforeCrash = await host.DeliverAsync(Delivery("fault-crash"));
 
         // The process dies with the record unwritten; Event Grid never saw the answer and redelivers after the lease.

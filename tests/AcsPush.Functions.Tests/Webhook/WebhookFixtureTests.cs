@@ -49,7 +49,14 @@ public sealed class WebhookFixtureTests
             }
             else
             {
-                hub.OnRequest = count => host.Store.Mode = count >= failure.AfterSends ? failure.Mode : host.Store.Mode;
+                // Only ever switches to the failure: requests arrive concurrently, and a late callback must not switch back.
+                hub.OnRequest = count =>
+                {
+                    if (count >= failure.AfterSends)
+                    {
+                        host.Store.Mode = failure.Mode;
+                    }
+                };
             }
         }
 
