@@ -5,23 +5,14 @@
 # Flags are passed through, for example:
 #   scripts/benchmark.sh --batches 1,100,5000 --hub-latency-ms 0,20 --iterations 3 --schema both
 # Without --out the results go to benchmarks/results.md.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-LOG_DIR="$(mktemp -d)"
-# shellcheck source=lib/node.sh
-source scripts/lib/node.sh
+# shellcheck source=lib/common.sh
+source "$(dirname "$0")/lib/common.sh"
 # shellcheck source=lib/azurite.sh
 source scripts/lib/azurite.sh
-ensure_node
-
-cleanup() {
-  azurite_stop
-  rm -rf "$LOG_DIR"
-}
-trap cleanup EXIT
+make_log_dir
+on_exit azurite_stop
 trap 'exit 130' INT TERM
-
-step() { printf '\n==> %s\n' "$*"; }
+ensure_node
 
 ARGS=("$@")
 if [[ ! " ${ARGS[*]-} " =~ " --out " ]]; then

@@ -3,21 +3,12 @@
 #   1. npm ci + TypeScript build, GitHub workflow validation, Pulumi program tests (mocked providers)
 #   2. dotnet restore + the function app's xunit tests, against Azurite (started here, stopped on exit)
 # Prints one closing line with the totals of both suites.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-LOG_DIR="$(mktemp -d)"
-# shellcheck source=lib/node.sh
-source scripts/lib/node.sh
+# shellcheck source=lib/common.sh
+source "$(dirname "$0")/lib/common.sh"
 # shellcheck source=lib/azurite.sh
 source scripts/lib/azurite.sh
-
-cleanup() {
-  azurite_stop
-  rm -rf "$LOG_DIR"
-}
-trap cleanup EXIT
-
-step() { printf '\n==> %s\n' "$*"; }
+make_log_dir
+on_exit azurite_stop
 
 ensure_node
 step "Installing Node packages (npm ci, from package-lock.json) on Node.js $(node --version)"
@@ -26,7 +17,9 @@ npm ci --no-audit --no-fund
 step "Restoring .NET packages"
 dotnet restore InfraStack.sln --nologo
 
-step "Compiling the Pulumi program and its tests"
+step "Compiling the Pulumi program and its tests (into a clean build/)"
+# A clean build: compiled copies of tests that no longer exist must not run.
+rm -rf build
 npx tsc -p tsconfig.json
 
 step "Validating GitHub workflow files"

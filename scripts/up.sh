@@ -7,10 +7,10 @@
 # With the Pulumi CLI (logged in to a backend) and an Azure CLI login (`az login`, or azure/login in GitHub
 # Actions), this runs `pulumi up` for the stack. Without them it prints an
 # offline preview instead: the program is evaluated for the stack with mocked providers and dummy
-# secrets, and the planned topology, dependency graph and critical path are printed. Nothing in Azure
+# secrets, and the planned topology, dependency graph and dependency levels are printed. Nothing in Azure
 # is touched by the offline preview.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+# shellcheck source=lib/common.sh
+source "$(dirname "$0")/lib/common.sh"
 
 STACK="dev"
 if [[ $# -gt 0 && "$1" != -* ]]; then
@@ -29,8 +29,6 @@ if [[ ! -f "Pulumi.${STACK}.yaml" ]]; then
   exit 2
 fi
 
-# shellcheck source=lib/node.sh
-source scripts/lib/node.sh
 ensure_node
 
 if [[ ! -d node_modules/@pulumi/pulumi ]]; then
@@ -61,5 +59,5 @@ if [[ $OFFLINE -eq 0 ]]; then
   echo "==> ${what} not found: printing the OFFLINE PREVIEW of stack '${STACK}'."
   echo "    Nothing is deployed; secrets are dummy values. Install the Pulumi CLI and log in to Azure to deploy."
 fi
-npx tsc -p tsconfig.json
-exec node build/infra/tools/offline-preview.js --stack "$STACK"
+compile_if_changed
+exec node build/infra/tools/preview/offline-preview.js --stack "$STACK"

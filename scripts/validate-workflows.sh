@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Validates every GitHub Actions workflow in .github/workflows against the workflow schema, offline
 # (@action-validator/cli). Prints one line per file and fails if any file is invalid or none is found.
-set -uo pipefail
-cd "$(dirname "$0")/.."
+# shellcheck source=lib/common.sh
+source "$(dirname "$0")/lib/common.sh"
 
 VALIDATOR="node_modules/.bin/action-validator"
 if [[ ! -x "$VALIDATOR" ]]; then

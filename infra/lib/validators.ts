@@ -1,6 +1,8 @@
 // Format rules for individual configuration values. Each returns a description of what is wrong, or undefined.
 
+import { ACS_CHAT_EVENT_TYPES } from "./catalog";
 import { isPemPrivateKey } from "./pem";
+import { shown } from "./problems";
 
 export function checkBundleId(value: string): string | undefined {
     if (/\.voip$/i.test(value)) {
@@ -97,4 +99,54 @@ export function checkTag(name: string, value: string): string | undefined {
         return `value of tag '${name}' must be at most 256 characters`;
     }
     return undefined;
+}
+
+/** Tags the program sets on every resource; configured tags may not override them. */
+export const FIXED_TAG_NAMES = ["environment", "managed-by", "project"] as const;
+
+/** Azure allows 50 tags per resource. */
+const MAX_TAGS = 50;
+
+/** `name=value` split at the first `=`, both sides trimmed; undefined when there is no name. */
+export function splitTag(entry: string): { name: string; value: string } | undefined {
+    const eq = entry.indexOf("=");
+    return eq <= 0 ? undefined : { name: entry.slice(0, eq).trim(), value: entry.slice(eq + 1).trim() };
+}
+
+/** The configured tags (`name=value` entries): one problem per bad entry, and the total against Azure's limit. */
+export function checkTags(entries: readonly string[]): string[] {
+    const problems: string[] = [];
+    const names = new Set<string>(FIXED_TAG_NAMES);
+    for (const entry of entries) {
+        const tag = splitTag(entry);
+        const problem =
+            tag === undefined
+                ? `entry ${shown(entry)} must have the form name=value`
+                : (FIXED_TAG_NAMES as readonly string[]).includes(tag.name.toLowerCase())
+                  ? `tag '${tag.name}' is set by the program and cannot be overridden`
+                  : checkTag(tag.name, tag.value);
+        if (problem !== undefined) {
+            problems.push(problem);
+        } else {
+            names.add(tag!.name);
+        }
+    }
+    if (names.size > MAX_TAGS) {
+        problems.push(`adds up to ${names.size} tags; Azure allows ${MAX_TAGS} per resource`);
+    }
+    return problems;
+}
+
+/** The chat event types to subscribe to: at least one, each known, none twice. */
+export function checkChatEventTypes(types: readonly string[]): string[] {
+    if (types.length === 0) {
+        return ["must name at least one event type"];
+    }
+    const problems = types
+        .map((type) => (type === "" ? "must not contain empty entries" : checkOneOf(type, ACS_CHAT_EVENT_TYPES, "ACS chat event type")))
+        .filter((p): p is string => p !== undefined);
+    if (new Set(types).size !== types.length) {
+        problems.push("must not list an event type twice");
+    }
+    return problems;
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { installRecordingMocks, Recorder, settled } from "../helpers/recordingMocks";
+import { Capture, installMocks, settle } from "../../../infra/tools/preview/mocks";
 
 const SUBSCRIPTION = "azure-native:eventgrid:SystemTopicEventSubscription";
 
@@ -13,10 +13,10 @@ class CodeDeployment extends pulumi.CustomResource {
 }
 
 describe("AcsEvents", () => {
-    let recorder: Recorder;
+    let recorder: Capture;
 
     before(async () => {
-        recorder = await installRecordingMocks({ stack: "test", config: {} });
+        recorder = await installMocks({ stack: "test" });
         const { AcsEvents } = await import("../../../infra/components/acsEvents");
         const base = {
             resourceGroupName: "rg",
@@ -34,12 +34,12 @@ describe("AcsEvents", () => {
             incomingCall: { subscriptionName: "incoming-call-events" },
         });
         new AcsEvents("chat-only", { ...base, systemTopicName: "topic-b", webhookReady: [] });
-        await settled();
+        await settle();
     });
 
     it("subscribes only after what the caller says makes the webhook answer", () => {
         for (const fragment of ["with-calls-chat", "with-calls-incoming-call"]) {
-            assert.ok(recorder.one(SUBSCRIPTION, fragment).dependsOn.includes("code-deployment"), fragment);
+            assert.ok(recorder.one(SUBSCRIPTION, fragment).dependsOn.includes(recorder.named("code-deployment").urn), fragment);
         }
     });
 

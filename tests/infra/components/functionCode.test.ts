@@ -5,8 +5,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import * as pulumi from "@pulumi/pulumi";
-import { Capture, installCapture, settle } from "../../../infra/lib/plan/capture";
-import { PlanResource, SECRET_MASK } from "../../../infra/lib/plan/model";
+import { Capture, CapturedResource, installMocks, MOCK_FUNCTION_KEY, settle } from "../../../infra/tools/preview/mocks";
+import { maskInputs } from "../../../infra/tools/preview/wire";
 
 class Subscription extends pulumi.CustomResource {
     constructor(name: string, opts: pulumi.CustomResourceOptions) {
@@ -17,16 +17,11 @@ class Subscription extends pulumi.CustomResource {
 
 describe("FunctionCode", () => {
     let capture: Capture;
-    let byName: (name: string) => PlanResource;
+    let byName: (name: string) => CapturedResource;
     let code: import("../../../infra/components/functionCode").FunctionCode;
 
     before(async () => {
-        capture = await installCapture({
-            project: "acs-push",
-            stack: "dev",
-            call: (args) =>
-                args.token === "azure-native:web:listWebAppFunctionKeys" ? { properties: { default: "function-key-value" } } : {},
-        });
+        capture = await installMocks({ stack: "dev" });
         const { FunctionCode } = await import("../../../infra/components/functionCode");
         const storageRole = new Subscription("app-storage-role", {});
         code = new FunctionCode("code", {
@@ -102,19 +97,20 @@ describe("FunctionCode", () => {
         assert.match(String(ready.inputs.create), /npx --no-install tsc infra\/tools\/wait-for-webhook\.ts --outDir "\$OUT_DIR\/tools"/);
         assert.match(String(ready.inputs.create), /\nnode "\$OUT_DIR\/tools\/wait-for-webhook\.js"$/);
         assert.ok(!String(ready.inputs.create).includes("WEBHOOK_URL"));
-        const env = ready.inputs.environment as Record<string, string>;
-        assert.equal(env.WEBHOOK_URL, SECRET_MASK);
-        assert.equal(env.WEBHOOK_READY_TIMEOUT_SECONDS, "300");
-        assert.ok(!JSON.stringify(capture.resources).includes("function-key-value"));
+        assert.ok(ready.secretPaths.includes("environment.WEBHOOK_URL"));
+        assert.equal(ready.inputs.environment.WEBHOOK_READY_TIMEOUT_SECONDS, "300");
+        // Outside what is marked secret, the key appears nowhere.
+        const unmarked = JSON.stringify(capture.resources.map((r) => maskInputs(r.wire)));
+        assert.ok(!unmarked.includes(MOCK_FUNCTION_KEY) && !unmarked.includes(encodeURIComponent(MOCK_FUNCTION_KEY)));
     });
 
     it("reads the function key only after the code is deployed, and keeps the webhook URL secret", async () => {
-        const lookup = capture.invokes.filter((c) => c.token === "azure-native:web:listWebAppFunctionKeys");
+        const lookup = capture.callsTo("azure-native:web:listWebAppFunctionKeys");
         assert.equal(lookup.length, 1);
-        assert.deepEqual(lookup[0].args, { resourceGroupName: "rg-acs-push-dev", name: "func-acs-push-dev", functionName: "EventGridWebhook" });
+        assert.deepEqual(lookup[0].inputs, { resourceGroupName: "rg-acs-push-dev", name: "func-acs-push-dev", functionName: "EventGridWebhook" });
         assert.equal(await pulumi.isSecret(code.webhookUrl), true);
         const url = await new Promise<string>((resolve) => code.webhookUrl.apply((u) => { resolve(u); return u; }));
-        assert.equal(url, "https://func-acs-push-dev.azurewebsites.net/api/events?code=function-key-value");
+        assert.equal(url, `https://func-acs-push-dev.azurewebsites.net/api/events?code=${encodeURIComponent(MOCK_FUNCTION_KEY)}`);
     });
 
     it("lets a subscription wait for the readiness step", () => {

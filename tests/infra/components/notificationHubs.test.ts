@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { installRecordingMocks, promiseOf, Recorder, settled } from "../helpers/recordingMocks";
+import { Capture, installMocks, promiseOf, settle } from "../../../infra/tools/preview/mocks";
 import type { NotificationHubs } from "../../../infra/components/notificationHubs";
 
 describe("NotificationHubs", () => {
-    let recorder: Recorder;
+    let recorder: Capture;
     let hubs: NotificationHubs;
 
     before(async () => {
-        recorder = await installRecordingMocks({ stack: "test", config: {} });
+        recorder = await installMocks({ stack: "test" });
         const { NotificationHubs } = await import("../../../infra/components/notificationHubs");
         hubs = new NotificationHubs("hubs", {
             resourceGroupName: "rg",
@@ -24,7 +24,7 @@ describe("NotificationHubs", () => {
             fcm: { projectId: "fabrikam-app", clientEmail: "sa@fabrikam-app.iam.gserviceaccount.com", privateKey: "pem" },
             tags: { environment: "test" },
         });
-        await settled();
+        await settle();
     });
 
     it("keeps credentials secret even when given as plain strings", () => {
@@ -44,7 +44,8 @@ describe("NotificationHubs", () => {
     it("exposes hub names and ids as plain outputs", async () => {
         assert.equal(await promiseOf(hubs.callsHubName), "com.fabrikam.app.voip");
         assert.equal(await pulumi.isSecret(hubs.callsHubId), false);
-        assert.match(await promiseOf(hubs.callsHubId), /hubs-calls-hub$/);
+        assert.equal(await promiseOf(hubs.callsHubId), recorder.one("azure-native:notificationhubs:NotificationHub", "calls").id);
+        assert.match(await promiseOf(hubs.callsHubId), /\/namespaces\/ntfns-test-123456\/notificationHubs\/com\.fabrikam\.app\.voip$/);
     });
 
     it("grants rights exactly: Send for ACS, Listen+Send for the function", () => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { CONFIG_KEYS } from "../../../infra/lib/settings";
+import { CONFIG_KEYS } from "../../../infra/lib/configKeys";
 import { REPO_ROOT } from "../helpers/stackFiles";
 
 const doc = readFileSync(path.join(REPO_ROOT, "docs/configuration.md"), "utf8");

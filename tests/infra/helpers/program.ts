@@ -1,28 +1,32 @@
-// Evaluates the Pulumi program under recording mocks for one committed stack file.
+// Evaluates the Pulumi program under the mocks for one committed stack file.
 import * as pulumi from "@pulumi/pulumi";
-import { installRecordingMocks, promiseOf, Recorder, settled } from "./recordingMocks";
+import { Capture, installMocks, promiseOf, settle } from "../../../infra/tools/preview/mocks";
 import { stackConfig } from "./stackFiles";
 
 export type StackOutputs = Record<string, pulumi.Output<unknown>>;
 
 export interface EvaluatedStack {
-    recorder: Recorder;
+    capture: Capture;
     outputs: StackOutputs;
-    /** Resolved stack outputs. */
+    /** Resolved stack outputs (undefined while unknown, as in a preview). */
     values: Record<string, unknown>;
 }
 
-/** Installs mocks with `Pulumi.<stack>.yaml` (+ overrides), imports infra/index and waits for every registration. */
-export async function evaluateStack(stack: string, overrides: Record<string, string> = {}): Promise<EvaluatedStack> {
+/** Installs the mocks with `Pulumi.<stack>.yaml` (+ overrides), imports infra/index and waits for every registration. */
+export async function evaluateStack(
+    stack: string,
+    overrides: Record<string, string> = {},
+    options: { preview?: boolean; bare?: boolean } = {},
+): Promise<EvaluatedStack> {
     const { config, secretKeys } = stackConfig(stack);
-    const recorder = await installRecordingMocks({ stack, config: { ...config, ...overrides }, secretKeys });
+    const capture = await installMocks({ stack, config: { ...config, ...overrides }, secretKeys, ...options });
     const outputs = (await import("../../../infra/index")) as unknown as StackOutputs;
-    await settled();
+    await settle();
     const values: Record<string, unknown> = {};
     for (const [name, output] of Object.entries(outputs)) {
         if (pulumi.Output.isInstance(output)) {
-            values[name] = await promiseOf(output);
+            values[name] = options.preview ? undefined : await promiseOf(output);
         }
     }
-    return { recorder, outputs, values };
+    return { capture, outputs, values };
 }

@@ -1,7 +1,8 @@
 // Reads the committed project and stack files the way the Pulumi CLI would hand them to the program.
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { resolveStackConfig } from "../../../infra/lib/plan/stackConfig";
+import { requiredKeyExamples } from "../../../infra/tools/preview/evaluate";
+import { resolveStackConfig } from "../../../infra/tools/preview/stackConfig";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const yaml = require("js-yaml") as { load(text: string): unknown };
@@ -37,15 +38,22 @@ export const DUMMY_PEM =
 
 /**
  * Stack configuration as the CLI passes it (strings; lists as JSON; Pulumi.yaml defaults for unset keys)
- * plus `secretValue` for every secret key.
+ * plus `secretValue` for every secret key, and, as in the offline preview, the documented example of every
+ * required key the stack file leaves out. `asCommitted`: neither secrets nor examples, which is what a
+ * deployment from a fresh clone would see.
  */
-export function stackConfig(stack: string, secretValue: string = DUMMY_PEM): { config: Record<string, string>; secretKeys: string[] } {
+export function stackConfig(
+    stack: string,
+    secretValue: string = DUMMY_PEM,
+    options: { asCommitted?: boolean } = {},
+): { config: Record<string, string>; secretKeys: string[] } {
     const projectYaml = readYaml("Pulumi.yaml");
     const resolved = resolveStackConfig({
         project: projectYaml.name,
         projectYaml,
         stackYaml: readYaml(`Pulumi.${stack}.yaml`),
-        dummy: () => secretValue,
+        dummy: () => (options.asCommitted ? undefined : secretValue),
+        examples: options.asCommitted ? {} : requiredKeyExamples(),
     });
     return { config: resolved.values, secretKeys: resolved.secretKeys };
 }

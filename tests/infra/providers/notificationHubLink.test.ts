@@ -3,6 +3,7 @@ import { before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import type { LinkInputs, LinkOutputs } from "../../../infra/providers/notificationHubLinkProvider";
+import { Capture, installMocks, promiseOf } from "../../../infra/tools/preview/mocks";
 import { loadSerializedProvider } from "../helpers/dynamicProviderHost";
 
 const SUB = "11111111-2222-3333-4444-555555555555";
@@ -10,44 +11,12 @@ const ACS = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Communi
 const HUB = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.NotificationHubs/namespaces/ns/notificationHubs/app.voip`;
 const KEY = "bW9jay1rZXktbWF0ZXJpYWwtdGhhdC1zdGF5cy1zZWNyZXQ=";
 const CS = `Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=acs-send;SharedAccessKey=${KEY}`;
-const { specialSigKey: SECRET_SIG_KEY, specialSecretSig: SECRET_SIG } = pulumi.runtime;
 
-interface Registered {
-    type: string;
-    name: string;
-    inputs: Record<string, any>;
-}
-
-const registered: Registered[] = [];
-
-function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
-    return new Promise((resolve) => output.apply(resolve));
-}
-
-function isSecretInput(value: unknown): boolean {
-    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
-}
-
+let capture: Capture;
 let links: typeof import("../../../infra/providers/notificationHubLink");
 
 before(async () => {
-    await pulumi.runtime.setMocks(
-        {
-            newResource(args) {
-                registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-                return {
-                    id: `${args.name}-id`,
-                    state: { linkedHubId: HUB, connectionStringHash: "sha256:mock" },
-                };
-            },
-            call(args) {
-                return args.inputs;
-            },
-        },
-        "acs-push",
-        "test",
-        false,
-    );
+    capture = await installMocks({ stack: "test" });
     links = await import("../../../infra/providers/notificationHubLink");
 });
 
@@ -60,13 +29,12 @@ describe("NotificationHubLink", () => {
         });
 
         assert.equal(await promiseOf(link.linkedHubId), HUB);
-        const entry = registered.find((r) => r.name === "calls-link");
-        assert.ok(entry, "resource was registered");
+        const entry = capture.named("calls-link");
         assert.equal(entry.type, links.NOTIFICATION_HUB_LINK_TYPE);
         assert.equal(entry.inputs.communicationServiceId, ACS);
         assert.equal(entry.inputs.notificationHubId, HUB);
-        assert.ok(isSecretInput(entry.inputs.connectionString), "connectionString input is secret");
-        assert.equal(entry.inputs.connectionString.value, CS);
+        assert.ok(entry.secretPaths.includes("connectionString"), "connectionString input is secret");
+        assert.equal(entry.inputs.connectionString, CS);
     });
 
     it("keeps an already secret connection string secret", async () => {
@@ -78,9 +46,8 @@ describe("NotificationHubLink", () => {
         });
 
         await promiseOf(link.id);
-        const entry = registered.find((r) => r.name === "secret-link");
-        assert.ok(entry);
-        assert.ok(isSecretInput(entry.inputs.connectionString));
+        const entry = capture.named("secret-link");
+        assert.ok(entry.secretPaths.includes("connectionString"));
         assert.equal(entry.inputs.armEndpoint, "https://management.usgovcloudapi.net");
     });
 
@@ -92,9 +59,7 @@ describe("NotificationHubLink", () => {
         });
 
         await promiseOf(link.id);
-        const entry = registered.find((r) => r.name === "serialized-link");
-        assert.ok(entry);
-        const text = entry.inputs.__provider;
+        const text = capture.named("serialized-link").inputs.__provider;
         assert.equal(typeof text, "string");
         assert.ok(!text.includes(KEY), "serialized provider holds no key");
         assert.match(text, /linkNotificationHub/);
@@ -122,8 +87,7 @@ describe("NotificationHubLink", () => {
         const b = new links.NotificationHubLink("shared-b", { communicationServiceId: ACS, notificationHubId: HUB, connectionString: CS });
 
         await Promise.all([promiseOf(a.id), promiseOf(b.id)]);
-        const [ra, rb] = ["shared-a", "shared-b"].map((n) => registered.find((r) => r.name === n));
-        assert.ok(ra && rb);
+        const [ra, rb] = ["shared-a", "shared-b"].map((n) => capture.named(n));
         assert.equal(ra.inputs.__provider, rb.inputs.__provider);
     });
 });

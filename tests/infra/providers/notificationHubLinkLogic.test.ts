@@ -2,21 +2,17 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
+import { retryAfterInMs, scrub } from "../../../infra/providers/armErrors";
 import {
     DEFAULT_ARM_ENDPOINT,
-    LinkInputs,
-    LinkOutputs,
     authorityHostFor,
-    checkLink,
     connectionStringProblem,
-    diffLink,
     hashConnectionString,
     normalizeArmEndpoint,
     parseCommunicationServiceId,
-    retryAfterInMs,
     sameArmId,
-    scrub,
-} from "../../../infra/providers/notificationHubLinkProvider";
+} from "../../../infra/providers/armIds";
+import { LinkInputs, LinkOutputs, checkLink, diffLink } from "../../../infra/providers/notificationHubLinkProvider";
 
 const SUB = "11111111-2222-3333-4444-555555555555";
 const ACS = `/subscriptions/${SUB}/resourceGroups/rg-push/providers/Microsoft.Communication/communicationServices/acs-push`;

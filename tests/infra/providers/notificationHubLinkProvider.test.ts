@@ -3,18 +3,15 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import * as pulumi from "@pulumi/pulumi";
+import { ArmRetryOptions, DEFAULT_MAX_RETRY_AFTER_MS, LINK_ACTION, READ_ACTION } from "../../../infra/providers/armErrors";
+import { hashConnectionString } from "../../../infra/providers/armIds";
 import {
-    ArmRetryOptions,
     ArmSession,
-    DEFAULT_MAX_RETRY_AFTER_MS,
-    LINK_ACTION,
     LINK_API_VERSION,
     LinkInputs,
     LinkOutputs,
-    READ_ACTION,
     createNotificationHubLinkProvider,
     diffLink,
-    hashConnectionString,
 } from "../../../infra/providers/notificationHubLinkProvider";
 import { ArmServer, armError, startArmServer } from "../helpers/armServer";
 import { loadSerializedProvider } from "../helpers/dynamicProviderHost";

@@ -3,7 +3,7 @@ import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { BUILT_IN_ROLES } from "../../../infra/lib/catalog";
 import { EvaluatedStack, evaluateStack } from "../helpers/program";
-import { FUNCTION_KEY, RecordedResource, SUBSCRIPTION_ID } from "../helpers/recordingMocks";
+import { CapturedResource, MOCK_FUNCTION_KEY, MOCK_SUBSCRIPTION_ID, mockKey } from "../../../infra/tools/preview/mocks";
 
 const T = {
     rg: "azure-native:resources:ResourceGroup",
@@ -25,12 +25,14 @@ const T = {
     subscription: "azure-native:eventgrid:SystemTopicEventSubscription",
     link: "pulumi-nodejs:dynamic:NotificationHubLink",
 };
-const idOf = (r: RecordedResource) => `/subscriptions/${SUBSCRIPTION_ID}/mock/${r.type}/${r.name}`;
+/** The id the mocks answered with: the ARM id Azure would give the resource. */
+const idOf = (r: CapturedResource) => r.id;
+const principalOf = (r: CapturedResource) => r.outputs.identity.principalId;
 const PEM_BODY = "TUlHVEFnRUFNQk1HQnlxR1NNNDlBZ0VHQ0NxR1NNNDlBd0VIQkhrd2R3SUJBUVFn";
 
 describe("the dev stack", () => {
     let stack: EvaluatedStack;
-    const one = (type: string, fragment = "") => stack.recorder.one(type, fragment);
+    const one = (type: string, fragment = "") => stack.capture.one(type, fragment);
     const appSetting = (name: string) =>
         (one(T.app).inputs.siteConfig.appSettings as { name: string; value: string }[]).find((s) => s.name === name)?.value;
 
@@ -50,14 +52,14 @@ describe("the dev stack", () => {
             const expected = { owner: "mobile-team", environment: "dev", "managed-by": "pulumi", project: "acs-push" };
             const taggable = [T.rg, T.acs, T.namespace, T.hub, T.storage, T.workspace, T.insights, T.plan, T.app, T.topic];
             for (const type of taggable) {
-                for (const r of stack.recorder.ofType(type)) {
+                for (const r of stack.capture.ofType(type)) {
                     assert.deepEqual(r.inputs.tags, expected, `${r.name} tags`);
                 }
             }
         });
 
         it("puts every resource into the stack's resource group", () => {
-            for (const r of stack.recorder.resources.filter((r) => r.type.startsWith("azure-native:") && r.type !== T.rg && r.type !== T.role)) {
+            for (const r of stack.capture.resources.filter((r) => r.type.startsWith("azure-native:") && r.type !== T.rg && r.type !== T.role)) {
                 assert.equal(r.inputs.resourceGroupName, "rg-acspush-dev", r.name);
             }
         });
@@ -83,9 +85,9 @@ describe("the dev stack", () => {
         });
 
         it("places both hubs in the namespace", () => {
-            for (const hub of stack.recorder.ofType(T.hub)) {
+            for (const hub of stack.capture.ofType(T.hub)) {
                 assert.equal(hub.inputs.namespaceName, one(T.namespace).inputs.namespaceName);
-                assert.ok(hub.dependsOn.includes(one(T.namespace).name));
+                assert.ok(hub.dependsOn.includes(one(T.namespace).urn));
             }
         });
 
@@ -109,15 +111,15 @@ describe("the dev stack", () => {
         });
 
         it("gives both hubs the FCM v1 credential", () => {
-            for (const hub of stack.recorder.ofType(T.hub)) {
-                assert.equal(hub.inputs.fcmV1Credential.projectId, "contoso-chat-dev");
-                assert.equal(hub.inputs.fcmV1Credential.clientEmail, "firebase-adminsdk-abc12@contoso-chat-dev.iam.gserviceaccount.com");
+            for (const hub of stack.capture.ofType(T.hub)) {
+                assert.equal(hub.inputs.fcmV1Credential.projectId, "contoso-chat-4711");
+                assert.equal(hub.inputs.fcmV1Credential.clientEmail, "firebase-adminsdk-abc12@contoso-chat-4711.iam.gserviceaccount.com");
                 assert.match(hub.inputs.fcmV1Credential.privateKey, /^-----BEGIN PRIVATE KEY-----\n.+\n-----END PRIVATE KEY-----\n$/s);
             }
         });
 
         it("keeps the APNs key and the FCM key secret", () => {
-            for (const hub of stack.recorder.ofType(T.hub)) {
+            for (const hub of stack.capture.ofType(T.hub)) {
                 assert.ok(hub.secretPaths.includes("apnsCredential.token"), hub.name);
                 assert.ok(hub.secretPaths.includes("fcmV1Credential.privateKey"), hub.name);
             }
@@ -137,7 +139,7 @@ describe("the dev stack", () => {
         });
 
         it("reads each rule's connection string after the rule exists", () => {
-            const calls = stack.recorder.callsTo("azure-native:notificationhubs:listNotificationHubKeys").map((c) => c.inputs);
+            const calls = stack.capture.callsTo("azure-native:notificationhubs:listNotificationHubKeys").map((c) => c.inputs);
             assert.deepEqual(
                 calls.map((c) => `${c.notificationHubName}/${c.authorizationRuleName}`).sort(),
                 ["com.contoso.chat.voip/acs-send", "com.contoso.chat/function-listen-send"],
@@ -150,7 +152,8 @@ describe("the dev stack", () => {
             const link = one(T.link, "calls-hub-link").inputs;
             assert.equal(link.communicationServiceId, idOf(one(T.acs)));
             assert.equal(link.notificationHubId, idOf(one(T.hub, "calls")));
-            assert.match(link.connectionString, /SharedAccessKeyName=acs-send;SharedAccessKey=key-of-com\.contoso\.chat\.voip-acs-send$/);
+            const namespace = one(T.namespace).inputs.namespaceName;
+            assert.ok(link.connectionString.endsWith(`SharedAccessKeyName=acs-send;SharedAccessKey=${mockKey(`${namespace}/com.contoso.chat.voip/acs-send/primary`)}`));
             assert.equal(link.armEndpoint, "https://management.azure.com");
         });
 
@@ -160,8 +163,8 @@ describe("the dev stack", () => {
 
         it("creates the link after ACS and the Send rule", () => {
             const deps = one(T.link, "calls-hub-link").dependsOn;
-            assert.ok(deps.includes(one(T.acs).name));
-            assert.ok(deps.includes(one(T.rule, "calls").name));
+            assert.ok(deps.includes(one(T.acs).urn));
+            assert.ok(deps.includes(one(T.rule, "calls").urn));
         });
     });
 
@@ -178,7 +181,7 @@ describe("the dev stack", () => {
 
         it("creates private deployment and dead-letter containers and the idempotency table in that account", () => {
             const account = one(T.storage).inputs.accountName;
-            const containers = stack.recorder.ofType(T.container).map((c) => c.inputs);
+            const containers = stack.capture.ofType(T.container).map((c) => c.inputs);
             assert.deepEqual(containers.map((c) => c.containerName).sort(), ["app-package", "event-dead-letters"]);
             for (const c of containers) {
                 assert.equal(c.accountName, account);
@@ -244,9 +247,9 @@ describe("the dev stack", () => {
         });
 
         it("grants the app's identity exactly the data roles it needs", () => {
-            const grants = stack.recorder
+            const grants = stack.capture
                 .ofType(T.role)
-                .filter((r) => r.inputs.principalId === `principal-of-${one(T.app).name}`)
+                .filter((r) => r.inputs.principalId === principalOf(one(T.app)))
                 .map((r) => ({ role: r.inputs.roleDefinitionId.split("/").pop(), scope: r.inputs.scope, type: r.inputs.principalType }));
             const R = BUILT_IN_ROLES;
             assert.deepEqual(
@@ -258,8 +261,8 @@ describe("the dev stack", () => {
                     { role: R.storageBlobDataOwner.id, scope: idOf(one(T.storage)), type: "ServicePrincipal" },
                 ].sort((a, b) => a.role.localeCompare(b.role)),
             );
-            for (const r of stack.recorder.ofType(T.role)) {
-                assert.ok(r.inputs.roleDefinitionId.startsWith(`/subscriptions/${SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/`));
+            for (const r of stack.capture.ofType(T.role)) {
+                assert.ok(r.inputs.roleDefinitionId.startsWith(`/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/`));
             }
         });
     });
@@ -275,7 +278,7 @@ describe("the dev stack", () => {
 
         it("lets the topic identity write dead letters into their container only", () => {
             const grant = one(T.role, "dead-letter-writer").inputs;
-            assert.equal(grant.principalId, `principal-of-${one(T.topic).name}`);
+            assert.equal(grant.principalId, principalOf(one(T.topic)));
             assert.equal(grant.scope, idOf(one(T.container, "dead-letter")));
             assert.ok(grant.roleDefinitionId.endsWith(BUILT_IN_ROLES.storageBlobDataContributor.id));
         });
@@ -291,7 +294,7 @@ describe("the dev stack", () => {
             assert.equal(sub.destination.endpointType, "WebHook");
             assert.equal(
                 sub.destination.endpointUrl,
-                `https://${one(T.app).inputs.name}.azurewebsites.net/api/events?code=${encodeURIComponent(FUNCTION_KEY)}`,
+                `https://${one(T.app).inputs.name}.azurewebsites.net/api/events?code=${encodeURIComponent(MOCK_FUNCTION_KEY)}`,
             );
             assert.ok(sub.destination.maxEventsPerBatch >= 1 && sub.destination.maxEventsPerBatch <= 100);
             assert.ok(sub.destination.preferredBatchSizeInKilobytes <= 1024);
@@ -312,27 +315,27 @@ describe("the dev stack", () => {
 
         it("subscribes only once the webhook answered, after the app, its storage access and the dead-letter grant", () => {
             const chat = one(T.subscription, "chat");
-            for (const name of ["function-code-ready", one(T.role, "dead-letter-writer").name]) {
-                assert.ok(chat.dependsOn.includes(name), `chat subscription should depend on ${name}`);
+            for (const dep of [stack.capture.named("function-code-ready"), one(T.role, "dead-letter-writer")]) {
+                assert.ok(chat.dependsOn.includes(dep.urn), `chat subscription should depend on ${dep.name}`);
             }
-            for (const name of ["function-code-deploy", one(T.app).name, one(T.role, "blob-owner").name]) {
-                assert.ok(stack.recorder.dependsOnTransitively(chat.name, name), `chat subscription should wait for ${name}`);
+            for (const dep of [stack.capture.named("function-code-deploy"), one(T.app), one(T.role, "blob-owner")]) {
+                assert.ok(stack.capture.dependsOnTransitively(chat.urn, dep.urn), `chat subscription should wait for ${dep.name}`);
             }
         });
 
         it("does not subscribe to incoming calls in dev", () => {
-            assert.equal(stack.recorder.ofType(T.subscription).length, 1);
+            assert.equal(stack.capture.ofType(T.subscription).length, 1);
         });
 
         it("reads the webhook function's own key of the app it deploys, never a host key", () => {
-            const calls = stack.recorder.callsTo("azure-native:web:listWebAppFunctionKeys");
+            const calls = stack.capture.callsTo("azure-native:web:listWebAppFunctionKeys");
             assert.equal(calls.length, 1);
             assert.deepEqual(calls[0].inputs, {
                 resourceGroupName: "rg-acspush-dev",
                 name: one(T.app).inputs.name,
                 functionName: "EventGridWebhook",
             });
-            assert.equal(stack.recorder.callsTo("azure-native:web:listWebAppHostKeys").length, 0);
+            assert.equal(stack.capture.callsTo("azure-native:web:listWebAppHostKeys").length, 0);
         });
     });
 
@@ -352,7 +355,7 @@ describe("the dev stack", () => {
         });
 
         it("exposes no secret, neither marked nor in plain text", async () => {
-            const leaks = [FUNCTION_KEY, encodeURIComponent(FUNCTION_KEY), "SharedAccessKey=", PEM_BODY, "PRIVATE KEY", "InstrumentationKey"];
+            const leaks = [MOCK_FUNCTION_KEY, encodeURIComponent(MOCK_FUNCTION_KEY), "SharedAccessKey=", PEM_BODY, "PRIVATE KEY", "InstrumentationKey"];
             for (const [name, output] of Object.entries(stack.outputs)) {
                 if (!pulumi.Output.isInstance(output)) {
                     continue;

@@ -10,11 +10,11 @@ describe("a stack deploying into an existing resource group", () => {
     });
 
     it("does not create a resource group", () => {
-        assert.equal(stack.recorder.ofType("azure-native:resources:ResourceGroup").length, 0);
+        assert.equal(stack.capture.ofType("azure-native:resources:ResourceGroup").length, 0);
     });
 
     it("puts every resource into the named group", () => {
-        const placed = stack.recorder.resources.filter((r) => r.type.startsWith("azure-native:") && r.type !== "azure-native:authorization:RoleAssignment");
+        const placed = stack.capture.resources.filter((r) => r.type.startsWith("azure-native:") && r.type !== "azure-native:authorization:RoleAssignment");
         assert.ok(placed.length > 15);
         for (const r of placed) {
             assert.equal(r.inputs.resourceGroupName, "rg-shared-push", r.name);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { installRecordingMocks, settled } from "../helpers/recordingMocks";
+import { installMocks, settle } from "../../../infra/tools/preview/mocks";
 import { stackConfig } from "../helpers/stackFiles";
 
 describe("a stack with a broken configuration", () => {
@@ -12,7 +12,7 @@ describe("a stack with a broken configuration", () => {
         config["acs-push:eventTimeToLiveMinutes"] = "2000";
         config["acs-push:apnsPrivateKey"] = "c2VjcmV0Ym9keQ==";
         config["azure-native:environment"] = "mars";
-        const recorder = await installRecordingMocks({ stack: "dev", config, secretKeys });
+        const capture = await installMocks({ stack: "dev", config, secretKeys });
 
         await assert.rejects(import("../../../infra/index"), (error: Error) => {
             assert.equal(error.name, "ConfigurationError");
@@ -24,8 +24,8 @@ describe("a stack with a broken configuration", () => {
             assert.ok(!error.message.includes("c2VjcmV0Ym9keQ=="), "a secret value leaked into the error");
             return true;
         });
-        await settled();
-        assert.deepEqual(recorder.resources, []);
-        assert.deepEqual(recorder.calls, []);
+        await settle();
+        assert.deepEqual(capture.resources, []);
+        assert.deepEqual(capture.calls, []);
     });
 });

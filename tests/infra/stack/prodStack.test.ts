@@ -12,17 +12,17 @@ describe("the prod stack", () => {
     });
 
     it("keeps production chat data in Germany and protects the ACS resource from deletion and replacement", () => {
-        const acs = stack.recorder.one("azure-native:communication:CommunicationService");
+        const acs = stack.capture.one("azure-native:communication:CommunicationService");
         assert.equal(acs.inputs.dataLocation, "Germany");
         assert.equal(acs.protect, true);
     });
 
     it("uses the Standard Notification Hubs tier", () => {
-        assert.deepEqual(stack.recorder.one("azure-native:notificationhubs:Namespace").inputs.sku, { name: "Standard" });
+        assert.deepEqual(stack.capture.one("azure-native:notificationhubs:Namespace").inputs.sku, { name: "Standard" });
     });
 
     it("sends to the production APNs endpoint from both hubs", () => {
-        for (const hub of stack.recorder.ofType("azure-native:notificationhubs:NotificationHub")) {
+        for (const hub of stack.capture.ofType("azure-native:notificationhubs:NotificationHub")) {
             assert.equal(hub.inputs.apnsCredential.endpoint, "https://api.push.apple.com:443/3/device");
         }
     });
@@ -33,31 +33,31 @@ describe("the prod stack", () => {
     });
 
     it("subscribes the function to incoming calls with 2 attempts and a 1-minute TTL", () => {
-        const sub = stack.recorder.one(SUBSCRIPTION, "incoming-call").inputs;
+        const sub = stack.capture.one(SUBSCRIPTION, "incoming-call").inputs;
         assert.deepEqual(sub.filter.includedEventTypes, ["Microsoft.Communication.IncomingCall"]);
         assert.deepEqual(sub.retryPolicy, { maxDeliveryAttempts: 2, eventTimeToLiveInMinutes: 1 });
         assert.equal(sub.destination.endpointType, "WebHook");
         assert.equal(sub.destination.maxEventsPerBatch, 1);
-        assert.equal(sub.destination.endpointUrl, stack.recorder.one(SUBSCRIPTION, "chat").inputs.destination.endpointUrl);
+        assert.equal(sub.destination.endpointUrl, stack.capture.one(SUBSCRIPTION, "chat").inputs.destination.endpointUrl);
         assert.equal(stack.values.incomingCallSubscriptionName, "incoming-call-events");
     });
 
     it("keeps the incoming-call webhook secret and waits for the function app", () => {
-        const sub = stack.recorder.one(SUBSCRIPTION, "incoming-call");
+        const sub = stack.capture.one(SUBSCRIPTION, "incoming-call");
         assert.ok(sub.secretPaths.includes("destination.endpointUrl"));
-        assert.ok(sub.dependsOn.includes(stack.recorder.one("azure-native:web:WebApp").name));
+        assert.ok(sub.dependsOn.includes(stack.capture.one("azure-native:web:WebApp").urn));
     });
 
     it("retries chat events for a full day", () => {
-        assert.deepEqual(stack.recorder.one(SUBSCRIPTION, "chat").inputs.retryPolicy, {
+        assert.deepEqual(stack.capture.one(SUBSCRIPTION, "chat").inputs.retryPolicy, {
             maxDeliveryAttempts: 30,
             eventTimeToLiveInMinutes: 1440,
         });
     });
 
     it("keeps message text out of pushes and logs for 90 days", () => {
-        const settings = stack.recorder.one("azure-native:web:WebApp").inputs.siteConfig.appSettings as { name: string; value: string }[];
+        const settings = stack.capture.one("azure-native:web:WebApp").inputs.siteConfig.appSettings as { name: string; value: string }[];
         assert.equal(settings.find((s) => s.name === "Notifications__IncludeMessageText")?.value, "false");
-        assert.equal(stack.recorder.one("azure-native:operationalinsights:Workspace").inputs.retentionInDays, 90);
+        assert.equal(stack.capture.one("azure-native:operationalinsights:Workspace").inputs.retentionInDays, 90);
     });
 });

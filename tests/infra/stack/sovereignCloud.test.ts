@@ -10,7 +10,7 @@ describe("a stack whose azure-native provider targets a sovereign cloud", () => 
     });
 
     it("links the calls hub through that cloud's Resource Manager endpoint", () => {
-        const link = stack.recorder.one("pulumi-nodejs:dynamic:NotificationHubLink", "calls-hub-link");
+        const link = stack.capture.one("pulumi-nodejs:dynamic:NotificationHubLink", "calls-hub-link");
         assert.equal(link.inputs.armEndpoint, "https://management.usgovcloudapi.net");
     });
 });

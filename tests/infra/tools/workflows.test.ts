@@ -63,6 +63,14 @@ describe("workflows", () => {
         assert.ok(uses(jobs["offline-diff"], "actions/upload-artifact"));
     });
 
+    it("makes the offline diff with the preview tool the build produces from infra/tools/preview", () => {
+        const script = workflow("preview.yml").jobs["offline-diff"].steps.map((s) => s.run ?? "").join("\n");
+        const tools = [...script.matchAll(/build\/(infra\/tools\/[\w/-]+)\.js/g)].map((m) => m[1]);
+        assert.ok(tools.includes("infra/tools/preview/offline-preview"), script);
+        assert.ok(fs.existsSync(path.join(ROOT, "infra/tools/preview/offline-preview.ts")));
+        assert.match(script, /--diff "out\/base-\$stack\.json" "out\/head-\$stack\.json"/);
+    });
+
     it("posts the offline diff from workflow_run without checking out or running pull request code", () => {
         const comment = workflow("preview-comment.yml");
         assert.deepEqual(comment.on.workflow_run, { workflows: ["Preview"], types: ["completed"] });
