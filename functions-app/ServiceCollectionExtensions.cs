@@ -29,9 +29,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(provider =>
         {
             var settings = provider.GetRequiredService<IOptions<IdempotencyOptions>>().Value;
+            var clientOptions = TableIdempotencyStore.ClientOptions();
             return string.IsNullOrWhiteSpace(settings.ConnectionString)
-                ? new TableServiceClient(settings.TableServiceUri!, new DefaultAzureCredential())
-                : new TableServiceClient(settings.ConnectionString);
+                ? new TableServiceClient(settings.TableServiceUri!, new DefaultAzureCredential(), clientOptions)
+                : new TableServiceClient(settings.ConnectionString, clientOptions);
         });
         services.AddSingleton<IIdempotencyStore, TableIdempotencyStore>();
 

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using AcsPush.Functions.Diagnostics;
 using AcsPush.Functions.Notifications;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -5,9 +7,10 @@ using Microsoft.Extensions.Options;
 namespace AcsPush.Functions.EventGrid;
 
 /// <summary>
-/// Routes and sends every event of a delivery with bounded concurrency and under one deadline. Each event is
-/// accounted for: sent, skipped on purpose, or left for a retry when a transient failure or the deadline
-/// stopped it.
+/// Processes the events of a delivery with bounded concurrency and under its deadline. An event holds a concurrency slot
+/// while it is routed, claimed and sent; recording its outcome runs after the slot is released (still under the
+/// deadline), so the claim is the only storage wait before a send. Every event settles in <see cref="Settle"/>, the one
+/// place where its outcome is counted and logged.
 /// </summary>
 public sealed partial class EventBatchProcessor(
     ChatEventRouter router,
@@ -15,79 +18,106 @@ public sealed partial class EventBatchProcessor(
     IOptions<WebhookOptions> options,
     ILogger<EventBatchProcessor> logger)
 {
-    /// <summary>Processes <paramref name="events"/>; stops starting new work when <paramref name="cancellationToken"/> fires.</summary>
-    public async Task<BatchResult> ProcessAsync(IReadOnlyList<IncomingEvent> events, CancellationToken cancellationToken)
+    // Rejections logged one by one per delivery; a body of thousands of junk events is summed up instead.
+    internal const int MaxRejectionLogsPerDelivery = 20;
+
+    /// <summary>Processes <paramref name="events"/> into <paramref name="tally"/>; starts no new event once the send deadline passed.</summary>
+    public async Task ProcessAsync(IReadOnlyList<IncomingEvent> events, DeliveryDeadline deadline, BatchTally tally)
     {
         ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(deadline);
+        ArgumentNullException.ThrowIfNull(tally);
 
         // Event Grid may repeat an event inside one batch; the first copy stands for all of them.
-        var distinct = events.DistinctBy(e => e.Id, StringComparer.Ordinal).ToArray();
-        var totals = new Totals { Duplicates = events.Count - distinct.Length };
-        var parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxConcurrency };
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var distinct = new List<IncomingEvent>(events.Count);
+        foreach (var incoming in events)
+        {
+            if (incoming.Problem is null && !seen.Add(incoming.Id))
+            {
+                Settle(tally, incoming, EventResult.Duplicate, null);
+            }
+            else
+            {
+                distinct.Add(incoming);
+            }
+        }
 
+        var records = new ConcurrentBag<Task>();
+        var parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxConcurrency };
         await Parallel.ForEachAsync(distinct, parallelOptions, async (incoming, _) =>
         {
-            if (cancellationToken.IsCancellationRequested)
+            if (deadline.SendToken.IsCancellationRequested)
             {
-                Interlocked.Increment(ref totals.NotStarted);
+                Settle(tally, incoming, EventResult.Transient(TransientReason.NotStarted), null);
                 return;
             }
 
-            var result = await ProcessOneAsync(incoming, cancellationToken).ConfigureAwait(false);
-            Interlocked.Add(ref totals.Sent, result.Sent);
-            Interlocked.Add(ref totals.Duplicates, result.Duplicates);
-            Interlocked.Add(ref totals.Rejected, result.Rejected);
-            Interlocked.Add(ref totals.Transient, result.Transient);
+            var dispatch = await DispatchAsync(incoming, deadline).ConfigureAwait(false);
+            Settle(tally, incoming, dispatch.Result, dispatch.Pushes);
+            if (dispatch.Claim is not null)
+            {
+                records.Add(dispatcher.RecordAsync(dispatch, deadline.Token));
+            }
         }).ConfigureAwait(false);
 
-        if (totals.NotStarted > 0)
+        await Task.WhenAll(records).ConfigureAwait(false);
+        var result = tally.Result();
+        if (result.Outcomes.Rejected > MaxRejectionLogsPerDelivery)
         {
-            LogDeadline(logger, totals.NotStarted, distinct.Length);
+            LogRejectionsSummed(logger, result.Outcomes.Rejected, MaxRejectionLogsPerDelivery);
         }
-
-        return new BatchResult(events.Count, totals.Sent, totals.Duplicates, totals.Rejected, totals.Transient + totals.NotStarted);
     }
 
-    private async Task<DispatchResult> ProcessOneAsync(IncomingEvent incoming, CancellationToken cancellationToken)
+    private async Task<Dispatch> DispatchAsync(IncomingEvent incoming, DeliveryDeadline deadline)
     {
-        if (!incoming.TryGetSystemEventData(out var data))
+        RoutingDecision decision;
+        try
         {
-            LogIgnored(logger, incoming.EventType, incoming.Id, SkipReason.UnsupportedEventType);
-            return default;
+            decision = router.Route(incoming);
+        }
+        catch (Exception ex)
+        {
+            // Routing is pure: a failure here would repeat on every delivery, so retrying cannot help.
+            LogRouteFailed(logger, ex, new Bounded(incoming.Id));
+            return Dispatch.Finished(EventResult.Rejected(RejectReason.Unbuildable));
         }
 
-        var decision = router.Route(incoming.Id, data);
-        if (decision.Push is null)
-        {
-            LogIgnored(logger, incoming.EventType, incoming.Id, decision.Reason!.Value);
-            return default;
-        }
-
-        return await dispatcher.DispatchAsync(decision.Push, cancellationToken).ConfigureAwait(false);
+        return decision.Push is { } push
+            ? await dispatcher.SendAsync(push, deadline).ConfigureAwait(false)
+            : Dispatch.Finished(EventResult.Rejected(decision.Reason!.Value));
     }
 
-    private sealed class Totals
+    /// <summary>Where every event's outcome is counted and logged (ids and types bounded).</summary>
+    private void Settle(BatchTally tally, IncomingEvent incoming, EventResult result, IReadOnlyDictionary<string, PushResult>? pushes)
     {
-        public int Sent;
-        public int Duplicates;
-        public int Rejected;
-        public int Transient;
-        public int NotStarted;
+        var count = tally.Add(result.Outcome, pushes);
+        switch (result.Outcome)
+        {
+            case EventOutcome.Duplicate:
+                LogDuplicate(logger, new Bounded(incoming.Id));
+                break;
+            case EventOutcome.Rejected when count <= MaxRejectionLogsPerDelivery:
+                LogRejected(logger, incoming.Index, new Bounded(incoming.EventType), new Bounded(incoming.Id), result.RejectReason!.Value, incoming.Problem);
+                break;
+            case EventOutcome.Transient:
+                LogTransient(logger, new Bounded(incoming.Id), result.TransientReason!.Value);
+                break;
+        }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Acknowledged event {EventType} {EventId} without a push: {Reason}")]
-    private static partial void LogIgnored(ILogger logger, string eventType, string eventId, SkipReason reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId} was already handled; nothing sent again")]
+    private static partial void LogDuplicate(ILogger logger, Bounded eventId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Processing deadline reached: {NotStarted} of {Count} events not started; asking for a retry")]
-    private static partial void LogDeadline(ILogger logger, int notStarted, int count);
-}
+    [LoggerMessage(Level = LogLevel.Information, Message = "Acknowledged event #{Index} {EventType} {EventId} without a push: {Reason} {Problem}")]
+    private static partial void LogRejected(ILogger logger, int index, Bounded eventType, Bounded eventId, RejectReason reason, string? problem);
 
-/// <summary>
-/// Outcome of a delivery. <see cref="Transient"/> counts pushes (or events) that must be retried; when it is
-/// non-zero the delivery is answered 503.
-/// </summary>
-public sealed record BatchResult(int Events, int Sent, int Duplicates, int Rejected, int Transient)
-{
-    /// <summary>True when Event Grid should deliver the batch again.</summary>
-    public bool NeedsRetry => Transient > 0;
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} is left for a retry: {Reason}")]
+    private static partial void LogTransient(ILogger logger, Bounded eventId, TransientReason reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Rejected} events of the delivery were acknowledged without a push; the first {Logged} are logged one by one")]
+    private static partial void LogRejectionsSummed(ILogger logger, int rejected, int logged);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Routing event {EventId} failed; rejected for good")]
+    private static partial void LogRouteFailed(ILogger logger, Exception exception, Bounded eventId);
 }

@@ -1,160 +1,112 @@
 using System.Text.Json;
-using Azure.Messaging;
-using Azure.Messaging.EventGrid;
+using System.Text.Unicode;
 using Microsoft.Net.Http.Headers;
 
 namespace AcsPush.Functions.EventGrid;
 
 /// <summary>
-/// Reads a delivery body into events. The schema is told from the content: Event Grid events carry
-/// <c>eventType</c>, CloudEvents carry <c>specversion</c>. A body that breaks the envelope rules can never be
-/// processed, so it is reported as a failure and answered 400.
+/// Reads a delivery body into events, parsing it once. Only a body that can never be processed fails (answered 400):
+/// an unsupported content type, bytes that are not UTF-8 JSON (or nest deeper than <see cref="MaxDepth"/>), or a root
+/// that is not an array of events (a single object only as <c>application/cloudevents+json</c>). Inside an array each
+/// event stands on its own: its schema is told from its content (<c>specversion</c>: CloudEvents 1.0; <c>eventType</c>:
+/// Event Grid), and an event without a usable id or type is returned with its <see cref="IncomingEvent.Problem"/>, so the
+/// others are still processed. Error texts are fixed sentences: nothing from the body is echoed.
 /// </summary>
 public static class EventGridRequestParser
 {
+    /// <summary>Deepest nesting accepted; Event Grid and ACS events nest a handful of levels.</summary>
+    public const int MaxDepth = 64;
+
     private const string JsonMediaType = "application/json";
     private const string CloudEventMediaType = "application/cloudevents+json";
     private const string CloudEventBatchMediaType = "application/cloudevents-batch+json";
 
-    private static readonly string[] EventGridRequired = ["id", "eventType", "eventTime"];
-
-    // Present as strings but may be empty: Event Grid's own subscription validation event has "subject": "".
-    private static readonly string[] EventGridRequiredMayBeEmpty = ["subject", "dataVersion"];
-    private static readonly string[] CloudEventRequired = ["id", "type", "source", "specversion"];
-
     /// <summary>Parses <paramref name="body"/> sent with <paramref name="contentType"/> (null when absent).</summary>
-    public static ParseResult Parse(BinaryData body, string? contentType)
+    public static ParseResult Parse(ReadOnlyMemory<byte> body, string? contentType)
     {
-        ArgumentNullException.ThrowIfNull(body);
         var mediaType = MediaTypeOf(contentType);
         if (mediaType is not (JsonMediaType or CloudEventMediaType or CloudEventBatchMediaType))
         {
-            return ParseResult.Fail($"The content type is not supported; use application/json, {CloudEventMediaType} or {CloudEventBatchMediaType}.");
+            return ParseResult.Fail($"The content type is not supported; use {JsonMediaType}, {CloudEventMediaType} or {CloudEventBatchMediaType}.");
+        }
+
+        // The parser checks the JSON structure but not the bytes inside strings; a body that is not UTF-8 is refused whole.
+        if (!Utf8.IsValid(body.Span))
+        {
+            return ParseResult.Fail($"The body is not valid UTF-8 JSON (or nests deeper than {MaxDepth} levels).");
         }
 
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body.ToMemory(), new JsonDocumentOptions { MaxDepth = 64 });
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxDepth });
         }
         catch (JsonException)
         {
-            return ParseResult.Fail("The body is not valid JSON.");
+            return ParseResult.Fail($"The body is not valid UTF-8 JSON (or nests deeper than {MaxDepth} levels).");
         }
 
         using (document)
         {
             var root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.Object)
+            switch (root.ValueKind)
             {
-                if (mediaType != CloudEventMediaType)
-                {
+                case JsonValueKind.Object when mediaType == CloudEventMediaType:
+                    return ParseResult.Ok([ReadEvent(root, 0)]);
+                case JsonValueKind.Object:
                     return ParseResult.Fail($"The body must be a JSON array of events (a single object is accepted only as {CloudEventMediaType}).");
-                }
+                case JsonValueKind.Array when mediaType == CloudEventMediaType:
+                    return ParseResult.Fail($"{CloudEventMediaType} carries a single event; send a batch as {CloudEventBatchMediaType}.");
+                case JsonValueKind.Array:
+                    var events = new List<IncomingEvent>(root.GetArrayLength());
+                    foreach (var element in root.EnumerateArray())
+                    {
+                        events.Add(ReadEvent(element, events.Count));
+                    }
 
-                return CheckEnvelope(root, 0, EventSchema.CloudEvents) is { } objectError
-                    ? ParseResult.Fail(objectError)
-                    : ParseTyped(body, EventSchema.CloudEvents);
+                    return ParseResult.Ok(events);
+                default:
+                    return ParseResult.Fail("The body must be a JSON array of events.");
             }
-
-            if (root.ValueKind != JsonValueKind.Array)
-            {
-                return ParseResult.Fail("The body must be a JSON array of events.");
-            }
-
-            if (mediaType == CloudEventMediaType)
-            {
-                return ParseResult.Fail($"{CloudEventMediaType} carries a single event; send a batch as {CloudEventBatchMediaType}.");
-            }
-
-            if (root.GetArrayLength() == 0)
-            {
-                return ParseResult.Ok(EventSchema.EventGrid, []);
-            }
-
-            EventSchema? schema = null;
-            var index = 0;
-            foreach (var element in root.EnumerateArray())
-            {
-                if (element.ValueKind != JsonValueKind.Object)
-                {
-                    return ParseResult.Fail($"Event {index} is not a JSON object.");
-                }
-
-                var elementSchema = element.TryGetProperty("specversion", out _) ? EventSchema.CloudEvents
-                    : element.TryGetProperty("eventType", out _) ? EventSchema.EventGrid
-                    : (EventSchema?)null;
-                if (elementSchema is null)
-                {
-                    return ParseResult.Fail($"Event {index} has neither 'eventType' (Event Grid schema) nor 'specversion' (CloudEvents).");
-                }
-
-                schema ??= elementSchema;
-                if (schema != elementSchema)
-                {
-                    return ParseResult.Fail("A batch must not mix Event Grid schema and CloudEvents.");
-                }
-
-                if (CheckEnvelope(element, index, schema.Value) is { } error)
-                {
-                    return ParseResult.Fail(error);
-                }
-
-                index++;
-            }
-
-            if (schema == EventSchema.EventGrid && mediaType == CloudEventBatchMediaType)
-            {
-                return ParseResult.Fail($"{CloudEventBatchMediaType} must carry CloudEvents.");
-            }
-
-            return ParseTyped(body, schema!.Value);
         }
     }
 
-    private static string? CheckEnvelope(JsonElement element, int index, EventSchema schema)
+    private static IncomingEvent ReadEvent(JsonElement element, int index)
     {
-        foreach (var name in schema == EventSchema.EventGrid ? EventGridRequired : CloudEventRequired)
+        if (element.ValueKind != JsonValueKind.Object)
         {
-            if (!element.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String
-                || string.IsNullOrWhiteSpace(value.GetString()))
-            {
-                return $"Event {index} lacks the required string field '{name}'.";
-            }
+            return IncomingEvent.Invalid(index, "The event is not a JSON object.");
         }
 
-        if (schema == EventSchema.EventGrid)
+        if (element.TryGetProperty("specversion", out var specVersion))
         {
-            foreach (var name in EventGridRequiredMayBeEmpty)
-            {
-                if (!element.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
-                {
-                    return $"Event {index} lacks the required string field '{name}' (it may be empty).";
-                }
-            }
+            return EventDataReader.StringValue(specVersion) == "1.0"
+                ? ReadEnvelope(element, index, EventSchema.CloudEvents, "type")
+                : IncomingEvent.Invalid(index, "The event's specversion is not 1.0, the only CloudEvents version supported.", EventSchema.CloudEvents);
         }
 
-        if (schema == EventSchema.CloudEvents && element.GetProperty("specversion").GetString() != "1.0")
-        {
-            return $"Event {index} has specversion '{element.GetProperty("specversion").GetString()}'; only CloudEvents 1.0 is supported.";
-        }
-
-        return null;
+        return element.TryGetProperty("eventType", out _)
+            ? ReadEnvelope(element, index, EventSchema.EventGrid, "eventType")
+            : IncomingEvent.Invalid(index, "The event has neither 'eventType' (Event Grid schema) nor 'specversion' (CloudEvents 1.0).");
     }
 
-    private static ParseResult ParseTyped(BinaryData body, EventSchema schema)
+    // Only what the app uses is required: the id (the de-duplication key) and the type (the route).
+    private static IncomingEvent ReadEnvelope(JsonElement element, int index, EventSchema schema, string typeMember)
     {
-        try
+        var id = EventDataReader.String(element, "id");
+        var eventType = EventDataReader.String(element, typeMember);
+        if (string.IsNullOrWhiteSpace(id))
         {
-            IReadOnlyList<IncomingEvent> events = schema == EventSchema.EventGrid
-                ? EventGridEvent.ParseMany(body).Select(e => new IncomingEvent(e)).ToArray()
-                : CloudEvent.ParseMany(body).Select(e => new IncomingEvent(e)).ToArray();
-            return ParseResult.Ok(schema, events);
+            return IncomingEvent.Invalid(index, "The event has no 'id' that is a non-blank string.", schema, eventType: eventType);
         }
-        catch (Exception ex) when (ex is JsonException or ArgumentException or FormatException or InvalidOperationException)
+
+        if (string.IsNullOrWhiteSpace(eventType))
         {
-            return ParseResult.Fail("An event does not follow the " + (schema == EventSchema.EventGrid ? "Event Grid" : "CloudEvents 1.0") + " schema.");
+            return IncomingEvent.Invalid(index, $"The event has no '{typeMember}' that is a non-blank string.", schema, id);
         }
+
+        var data = element.TryGetProperty("data", out var value) ? EventDataReader.Read(eventType, value) : null;
+        return new IncomingEvent { Index = index, Schema = schema, Id = id, EventType = eventType, Data = data };
     }
 
     // A missing Content-Type is read as JSON: the schema is told from the content anyway.
@@ -171,15 +123,15 @@ public static class EventGridRequestParser
     }
 }
 
-/// <summary>Result of <see cref="EventGridRequestParser.Parse"/>: events, or the reason the body is unusable.</summary>
-public sealed record ParseResult(EventSchema Schema, IReadOnlyList<IncomingEvent> Events, string? Error)
+/// <summary>Result of <see cref="EventGridRequestParser.Parse"/>: the events, or why the body can never be processed.</summary>
+public sealed record ParseResult(IReadOnlyList<IncomingEvent> Events, string? Error)
 {
     /// <summary>True when the body was read.</summary>
     public bool Succeeded => Error is null;
 
     /// <summary>A body that was read.</summary>
-    public static ParseResult Ok(EventSchema schema, IReadOnlyList<IncomingEvent> events) => new(schema, events, null);
+    public static ParseResult Ok(IReadOnlyList<IncomingEvent> events) => new(events, null);
 
     /// <summary>A body that can never be processed.</summary>
-    public static ParseResult Fail(string error) => new(EventSchema.EventGrid, [], error);
+    public static ParseResult Fail(string error) => new([], error);
 }

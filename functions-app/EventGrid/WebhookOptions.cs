@@ -21,8 +21,9 @@ public sealed class WebhookOptions
     public int MaxConcurrency { get; set; } = 32;
 
     /// <summary>
-    /// Time a delivery may spend sending before it answers. Event Grid waits 30 seconds for an answer; events
-    /// not finished by this deadline are given back and the delivery is answered 503, so Event Grid retries.
+    /// Time a delivery may take, records of what was sent included (see <see cref="DeliveryDeadline"/>). Event Grid waits
+    /// 30 seconds for an answer; the webhook answers within this plus <see cref="EventGridWebhook.AnswerMargin"/>, and
+    /// events not finished by then are answered 503, so Event Grid retries them.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:00:28", ErrorMessage = "Webhook:ProcessingDeadline must be between 00:00:01 and 00:00:28, for example 00:00:25.")]
     public TimeSpan ProcessingDeadline { get; set; } = TimeSpan.FromSeconds(25);

@@ -1,7 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.RegularExpressions;
 using Azure;
+using Azure.Core;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,11 +7,11 @@ using Microsoft.Extensions.Options;
 namespace AcsPush.Functions.Idempotency;
 
 /// <summary>
-/// <see cref="IIdempotencyStore"/> on Azure Table storage. One entity per push (partition: event id, row:
-/// format and recipient tag) moves from <c>Leased</c> (with an expiry) to <c>Sent</c> or <c>Rejected</c>.
-/// Every transition is conditional: a claim is an insert (409 when the entity exists) or an ETag-matched
-/// takeover of an expired lease, so two deliveries of the same event can never both hold a push. The table is
-/// created on first use where the app may do so, and otherwise assumed to exist.
+/// <see cref="IIdempotencyStore"/> on Azure Table storage: one entity per event (partition key: the event's
+/// <see cref="EventKey"/>, row key empty) with a state column per format (<c>apple</c>, <c>fcmv1</c>: <c>Sent</c> or
+/// <c>Rejected</c>, absent while pending), the lease (<c>LeaseId</c>, <c>LeaseUntil</c>) and <c>CreatedAt</c>. Every
+/// transition is conditional: a claim is an insert, or after a 409 one read and an ETag-matched takeover of an expired
+/// lease; the record after the sends is one ETag-matched replace. Two deliveries of an event can never both hold it.
 /// </summary>
 public sealed partial class TableIdempotencyStore(
     TableServiceClient serviceClient,
@@ -21,130 +19,234 @@ public sealed partial class TableIdempotencyStore(
     TimeProvider timeProvider,
     ILogger<TableIdempotencyStore> logger) : IIdempotencyStore, IDisposable
 {
-    internal const string StateProperty = "State";
+    internal const string RowKey = "";
+    internal const string EventIdProperty = "EventId";
+    internal const string CreatedAtProperty = "CreatedAt";
+    internal const string UpdatedAtProperty = "UpdatedAt";
     internal const string LeaseIdProperty = "LeaseId";
     internal const string LeaseUntilProperty = "LeaseUntil";
-    internal const string EventIdProperty = "EventId";
-    internal const string CompletedAtProperty = "CompletedAt";
-    internal const string LeasedState = "Leased";
 
-    // Attempts to claim when the entity vanishes between a failed insert and the read (a concurrent release).
-    private const int MaxClaimAttempts = 3;
+    // An operator reading the table sees which event a record is about; the key is the hash, so this is only a preview.
+    internal const int EventIdPreviewLength = 256;
+
+    // Attempts when the record vanishes between a 409 and the read, or changes between a read and an update.
+    private const int MaxAttempts = 3;
 
     private readonly SemaphoreSlim _tableGate = new(1, 1);
     private TableClient? _table;
 
-    /// <inheritdoc />
-    public async Task<LeaseResult> TryAcquireAsync(IdempotencyKey key, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Client settings that keep every storage call inside the webhook's deadline even without a cancellation: two
+    /// quick retries and a 5-second network timeout instead of the SDK's 3 retries and 100 seconds.
+    /// </summary>
+    public static TableClientOptions ClientOptions()
     {
-        ArgumentNullException.ThrowIfNull(key);
-        var table = await GetTableAsync(cancellationToken).ConfigureAwait(false);
-        var (partitionKey, rowKey) = ToEntityKeys(key);
+        var clientOptions = new TableClientOptions();
+        clientOptions.Retry.Mode = RetryMode.Exponential;
+        clientOptions.Retry.MaxRetries = 2;
+        clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(100);
+        clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(1);
+        clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);
+        return clientOptions;
+    }
 
-        for (var attempt = 0; attempt < MaxClaimAttempts; attempt++)
+    /// <inheritdoc />
+    public async Task<EventClaim> ClaimAsync(EventKey key, string eventId, IReadOnlyList<string> formats, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(eventId);
+        ArgumentNullException.ThrowIfNull(formats);
+        var table = await GetTableAsync(cancellationToken).ConfigureAwait(false);
+
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var now = timeProvider.GetUtcNow();
-            var lease = new PushLease(key, Guid.NewGuid().ToString("N"), now + options.Value.LeaseDuration, ETag: string.Empty);
-            var entity = LeaseEntity(partitionKey, rowKey, lease);
+            var leaseId = Guid.NewGuid().ToString("N");
+            var fresh = Entity(key, eventId, now, new Dictionary<string, FormatState>(), now, leaseId, now + options.Value.LeaseDuration);
             try
             {
-                var added = await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
-                return new LeaseResult(LeaseStatus.Acquired, lease with { ETag = ETagOf(added) });
+                var added = await table.AddEntityAsync(fresh, cancellationToken).ConfigureAwait(false);
+                return Acquired(key, eventId, formats, new Dictionary<string, FormatState>(), now, leaseId, added);
             }
             catch (RequestFailedException ex) when (ex.Status == 409)
             {
-                // The push was claimed before: look at how far it got.
+                // The event was claimed before: read how far it got.
             }
 
-            var existing = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var existing = await table.GetEntityIfExistsAsync<TableEntity>(key.Hash, RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (!existing.HasValue || existing.Value is null)
             {
-                continue;
+                continue; // deleted after the 409 (a retention sweep): insert again
             }
 
             var current = existing.Value;
-            if (current.GetString(StateProperty) != LeasedState)
+            var done = StatesOf(current, formats);
+            if (done.Count == formats.Count)
             {
-                return LeaseResult.AlreadyCompleted;
+                return EventClaim.AlreadyDone(key, eventId, done);
             }
 
-            if (current.GetDateTimeOffset(LeaseUntilProperty) is { } until && until > now)
+            if (IsLeaseActive(current, now))
             {
-                return LeaseResult.HeldElsewhere;
+                return EventClaim.HeldElsewhere(key, eventId);
             }
 
+            // No lease, or one that expired (its holder crashed or gave up): take it over, conditional on the ETag read.
+            var createdAt = current.GetDateTimeOffset(CreatedAtProperty) ?? now;
+            var takeover = Entity(key, eventId, createdAt, done, now, leaseId, now + options.Value.LeaseDuration);
             try
             {
-                var updated = await table.UpdateEntityAsync(entity, current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-                LogLeaseTakenOver(logger, key.EventId, key.Format);
-                return new LeaseResult(LeaseStatus.Acquired, lease with { ETag = ETagOf(updated) });
+                var updated = await table.UpdateEntityAsync(takeover, current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                return Acquired(key, eventId, formats, done, createdAt, leaseId, updated);
             }
             catch (RequestFailedException ex) when (ex.Status == 412)
             {
-                return LeaseResult.HeldElsewhere;
+                return EventClaim.HeldElsewhere(key, eventId); // another delivery took it first
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {
-                // Released meanwhile; claim again.
+                // deleted meanwhile: insert again
             }
         }
 
-        return LeaseResult.HeldElsewhere;
+        return EventClaim.HeldElsewhere(key, eventId);
     }
 
     /// <inheritdoc />
-    public async Task CompleteAsync(PushLease lease, CompletionState state, CancellationToken cancellationToken = default)
+    public async Task RecordAsync(EventClaim claim, IReadOnlyDictionary<string, FormatState> results, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(lease);
-        var table = await GetTableAsync(cancellationToken).ConfigureAwait(false);
-        var (partitionKey, rowKey) = ToEntityKeys(lease.Key);
-        var entity = new TableEntity(partitionKey, rowKey)
+        ArgumentNullException.ThrowIfNull(claim);
+        ArgumentNullException.ThrowIfNull(results);
+        if (claim.Status != ClaimStatus.Acquired)
         {
-            [StateProperty] = state.ToString(),
-            [LeaseIdProperty] = lease.LeaseId,
-            [EventIdProperty] = lease.Key.EventId,
-            [CompletedAtProperty] = timeProvider.GetUtcNow(),
-        };
-        try
-        {
-            await table.UpdateEntityAsync(entity, new ETag(lease.ETag), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            throw new ArgumentException("Only an acquired claim is recorded.", nameof(claim));
         }
-        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
-        {
-            // The lease expired and changed hands while sending. The push did go out, so record that it did.
-            LogLeaseLost(logger, lease.Key.EventId, lease.Key.Format);
-            await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-        }
-    }
 
-    /// <inheritdoc />
-    public async Task ReleaseAsync(PushLease lease, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(lease);
         var table = await GetTableAsync(cancellationToken).ConfigureAwait(false);
-        var (partitionKey, rowKey) = ToEntityKeys(lease.Key);
+        var states = new Dictionary<string, FormatState>(claim.Done);
+        foreach (var (format, state) in results)
+        {
+            if (state != FormatState.Pending)
+            {
+                states[format] = state;
+            }
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var entity = Entity(claim.Key, claim.EventId, claim.CreatedAt, states, now, leaseId: null, leaseUntil: null);
         try
         {
-            await table.DeleteEntityAsync(partitionKey, rowKey, new ETag(lease.ETag), cancellationToken).ConfigureAwait(false);
+            await table.UpdateEntityAsync(entity, new ETag(claim.ETag), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {
-            // Already gone or taken over: nothing of ours to release.
+            // The lease expired while sending and the record changed hands (or was swept). What went out did go out:
+            // merge it into whatever is there now, leaving the current holder's lease alone.
+            LogLeaseLost(logger, claim.Key.Hash);
+            await MergeAsync(table, claim, states, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <inheritdoc />
     public void Dispose() => _tableGate.Dispose();
 
-    /// <summary>
-    /// Maps a key to table keys. Event ids are usually GUIDs; anything outside a conservative character set
-    /// (table keys forbid '/', '\', '#', '?' and control characters) is replaced by its SHA-256.
-    /// </summary>
-    internal static (string PartitionKey, string RowKey) ToEntityKeys(IdempotencyKey key)
+    /// <summary>A lease is active while now is before its end; at its exact end it may be taken over.</summary>
+    internal static bool IsLeaseActive(TableEntity entity, DateTimeOffset now) =>
+        !string.IsNullOrEmpty(entity.GetString(LeaseIdProperty)) &&
+        entity.GetDateTimeOffset(LeaseUntilProperty) is { } until && now < until;
+
+    private async Task MergeAsync(TableClient table, EventClaim claim, Dictionary<string, FormatState> states, CancellationToken cancellationToken)
     {
-        var partitionKey = SafeKey().IsMatch(key.EventId) ? key.EventId : "sha256-" + Hash(key.EventId);
-        var rowKey = key.Format + "-" + (SafeKey().IsMatch(key.RecipientTag) ? key.RecipientTag : "sha256-" + Hash(key.RecipientTag));
-        return (partitionKey, rowKey);
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var existing = await table.GetEntityIfExistsAsync<TableEntity>(claim.Key.Hash, RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!existing.HasValue || existing.Value is null)
+            {
+                var now = timeProvider.GetUtcNow();
+                try
+                {
+                    await table.AddEntityAsync(Entity(claim.Key, claim.EventId, claim.CreatedAt, states, now, null, null), cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                catch (RequestFailedException ex) when (ex.Status == 409)
+                {
+                    continue;
+                }
+            }
+
+            var current = existing.Value;
+            foreach (var (format, state) in states)
+            {
+                current[format] = state.ToString();
+            }
+
+            current[UpdatedAtProperty] = timeProvider.GetUtcNow();
+            try
+            {
+                await table.UpdateEntityAsync(current, current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+            {
+                // changed again between the read and the update: read once more
+            }
+        }
+
+        throw new RequestFailedException(412, "The idempotency record kept changing while the outcome was recorded.");
+    }
+
+    private static EventClaim Acquired(
+        EventKey key, string eventId, IReadOnlyList<string> formats, Dictionary<string, FormatState> done,
+        DateTimeOffset createdAt, string leaseId, Response response) =>
+        new(ClaimStatus.Acquired, key, eventId, [.. formats.Where(f => !done.ContainsKey(f))], done, createdAt, leaseId,
+            response.Headers.ETag?.ToString() ?? string.Empty);
+
+    private static Dictionary<string, FormatState> StatesOf(TableEntity entity, IReadOnlyList<string> formats)
+    {
+        var states = new Dictionary<string, FormatState>(StringComparer.Ordinal);
+        foreach (var format in formats)
+        {
+            if (Enum.TryParse<FormatState>(entity.GetString(format), out var state) && state != FormatState.Pending)
+            {
+                states[format] = state;
+            }
+        }
+
+        return states;
+    }
+
+    private static TableEntity Entity(
+        EventKey key, string eventId, DateTimeOffset createdAt, IReadOnlyDictionary<string, FormatState> states,
+        DateTimeOffset updatedAt, string? leaseId, DateTimeOffset? leaseUntil)
+    {
+        var entity = new TableEntity(key.Hash, RowKey)
+        {
+            [EventIdProperty] = Preview(eventId),
+            [CreatedAtProperty] = createdAt,
+            [UpdatedAtProperty] = updatedAt,
+        };
+        foreach (var (format, state) in states)
+        {
+            entity[format] = state.ToString();
+        }
+
+        if (leaseId is not null)
+        {
+            entity[LeaseIdProperty] = leaseId;
+            entity[LeaseUntilProperty] = leaseUntil;
+        }
+
+        return entity;
+    }
+
+    private static string Preview(string eventId)
+    {
+        if (eventId.Length <= EventIdPreviewLength)
+        {
+            return eventId;
+        }
+
+        var keep = char.IsHighSurrogate(eventId[EventIdPreviewLength - 1]) ? EventIdPreviewLength - 1 : EventIdPreviewLength;
+        return eventId[..keep];
     }
 
     private async ValueTask<TableClient> GetTableAsync(CancellationToken cancellationToken)
@@ -182,27 +284,9 @@ public sealed partial class TableIdempotencyStore(
         }
     }
 
-    private static TableEntity LeaseEntity(string partitionKey, string rowKey, PushLease lease) => new(partitionKey, rowKey)
-    {
-        [StateProperty] = LeasedState,
-        [LeaseIdProperty] = lease.LeaseId,
-        [LeaseUntilProperty] = lease.Until,
-        [EventIdProperty] = lease.Key.EventId,
-    };
-
-    private static string ETagOf(Response response) => response.Headers.ETag?.ToString() ?? string.Empty;
-
-    private static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
-
-    [GeneratedRegex("^[A-Za-z0-9._:@-]{1,200}$")]
-    private static partial Regex SafeKey();
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not create table {TableName} (status {Status}); using it on the assumption that it exists")]
     private static partial void LogTableNotCreated(ILogger logger, string tableName, int status);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Took over the expired lease of event {EventId} ({Format})")]
-    private static partial void LogLeaseTakenOver(ILogger logger, string eventId, string format);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease of event {EventId} ({Format}) expired while sending; recorded the push as completed")]
-    private static partial void LogLeaseLost(ILogger logger, string eventId, string format);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The lease on event record {EventKey} expired while sending; merged the outcome into the current record")]
+    private static partial void LogLeaseLost(ILogger logger, string eventKey);
 }

@@ -48,7 +48,15 @@ internal static class NotificationFormatExtensions
 public sealed record NotificationRequest(
     NotificationFormat Format,
     string Body,
-    IReadOnlyDictionary<string, string>? Headers = null);
+    IReadOnlyDictionary<string, string>? Headers = null)
+{
+    /// <summary>
+    /// When the caller needs the send to be over (for the webhook, its delivery's deadline). The call ends by the earlier
+    /// of this and <see cref="NotificationHubsClientOptions.TimeBudget"/> from its start: a <c>Retry-After</c> that would
+    /// end later is not waited for. Null: the time budget alone.
+    /// </summary>
+    public DateTimeOffset? Deadline { get; init; }
+}
 
 /// <summary>What the hub answered to an accepted send.</summary>
 public sealed record NotificationOutcome(int Status, string? TrackingId, string? NotificationId);

@@ -92,7 +92,7 @@ public sealed partial class NotificationHubsClient : INotificationHubsClient
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
-        var answer = await SendAsync("send", request, static status => (int)status is >= 200 and < 300, cancellationToken)
+        var answer = await SendAsync("send", request, static status => (int)status is >= 200 and < 300, cancellationToken, notification.Deadline)
             .ConfigureAwait(false);
 
         return new NotificationOutcome((int)answer.Status, answer.TrackingId, NotificationIdFrom(answer.Location));
@@ -159,10 +159,13 @@ public sealed partial class NotificationHubsClient : INotificationHubsClient
         HttpRequestMessage request,
         Func<HttpStatusCode, bool> isSuccess,
         CancellationToken cancellationToken,
+        DateTimeOffset? callerDeadline = null,
         bool readBody = false)
     {
         using var _ = request;
-        var deadline = timeProvider.GetUtcNow() + settings.TimeBudget;
+        var budgetEnd = timeProvider.GetUtcNow() + settings.TimeBudget;
+        var deadline = callerDeadline < budgetEnd ? callerDeadline.Value : budgetEnd;
+
         request.Options.Set(NotificationHubsResilience.Deadline, deadline);
         HttpResponseMessage response;
         try
@@ -173,7 +176,7 @@ public sealed partial class NotificationHubsClient : INotificationHubsClient
             exception is HttpRequestException or TimeoutRejectedException or OperationCanceledException &&
             !cancellationToken.IsCancellationRequested)
         {
-            throw GaveUp(operation, 0, null, null, deadline, exception);
+            throw GaveUp(operation, 0, null, null, deadline, deadline < budgetEnd, exception, request.Method);
         }
 
         using (response)
@@ -190,7 +193,7 @@ public sealed partial class NotificationHubsClient : INotificationHubsClient
 
             if (NotificationHubsException.IsTransientStatus(status))
             {
-                throw GaveUp(operation, (int)status, trackingId, NotificationHubsResilience.RetryAfter(response, timeProvider), deadline, null);
+                throw GaveUp(operation, (int)status, trackingId, NotificationHubsResilience.RetryAfter(response, timeProvider), deadline, deadline < budgetEnd, null, request.Method);
             }
 
             var detail = await ErrorDetailAsync(response, cancellationToken).ConfigureAwait(false);
@@ -205,14 +208,18 @@ public sealed partial class NotificationHubsClient : INotificationHubsClient
 
     /// <summary>A transient failure that the pipeline stopped retrying: out of attempts, out of time, or told to wait past the budget.</summary>
     private NotificationHubsException GaveUp(
-        string operation, int status, string? trackingId, TimeSpan? retryAfter, DateTimeOffset deadline, Exception? error)
+        string operation, int status, string? trackingId, TimeSpan? retryAfter, DateTimeOffset deadline, bool callerDeadline, Exception? error, HttpMethod method)
     {
-        var budget = string.Create(CultureInfo.InvariantCulture, $"NotificationHubs:TimeBudget is {settings.TimeBudget.TotalSeconds:0.###} s");
+        var budget = callerDeadline
+            ? "the caller's deadline, which came before NotificationHubs:TimeBudget"
+            : string.Create(CultureInfo.InvariantCulture, $"NotificationHubs:TimeBudget is {settings.TimeBudget.TotalSeconds:0.###} s");
         var reason = retryAfter is { } wait && !NotificationHubsResilience.FitsBefore(wait, deadline, timeProvider)
             ? string.Create(CultureInfo.InvariantCulture, $"the hub asked to wait {wait.TotalSeconds:0.###} s, past the time budget ({budget})")
             : timeProvider.GetUtcNow() >= deadline
                 ? $"the time budget ran out ({budget})"
-                : string.Create(CultureInfo.InvariantCulture, $"no attempts were left (NotificationHubs:MaxAttempts is {settings.MaxAttempts})");
+                : error is not null && !NotificationHubsResilience.IsRetriedAfterUnknownOutcome(method) && NotificationHubsResilience.IsOutcomeUnknown(error)
+                    ? "the request may have reached the hub (the attempt timed out or the connection was lost after sending), and a send is never repeated within one call"
+                    : string.Create(CultureInfo.InvariantCulture, $"no attempts were left (NotificationHubs:MaxAttempts is {settings.MaxAttempts})");
         var last = status > 0
             ? string.Create(CultureInfo.InvariantCulture, $"HTTP {status}")
             : "no answer (network failure or attempt timeout)";

@@ -58,15 +58,43 @@ internal static class NotificationHubsResilience
     }
 
     /// <summary>
-    /// Retry on 408, 429, 5xx, network failures and attempt timeouts, unless the hub asked for a wait that would end
-    /// after the call's <see cref="Deadline"/>.
+    /// The one retry rule. Retry on 408, 429, 5xx, network failures and attempt timeouts, unless the hub asked for a wait
+    /// that would end after the call's <see cref="Deadline"/>, or the request may already have been processed and is not
+    /// idempotent: a send (POST) that timed out or lost its connection after going out is not repeated, since the hub may
+    /// have accepted it and a repeat would reach the device again. The installation calls (PUT, DELETE) are idempotent
+    /// and keep being retried.
     /// </summary>
-    internal static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context, TimeProvider timeProvider) =>
-        HttpClientResiliencePredicates.IsTransient(outcome) &&
-        (outcome.Result is not { } answer ||
-         RetryAfter(answer, timeProvider) is not { } wait ||
-         context.GetRequestMessage()?.Options.TryGetValue(Deadline, out var deadline) != true ||
-         FitsBefore(wait, deadline, timeProvider));
+    internal static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context, TimeProvider timeProvider)
+    {
+        if (!HttpClientResiliencePredicates.IsTransient(outcome))
+        {
+            return false;
+        }
+
+        var request = context.GetRequestMessage();
+        if (outcome.Exception is { } error)
+        {
+            return request is null || IsRetriedAfterUnknownOutcome(request.Method) || !IsOutcomeUnknown(error);
+        }
+
+        return outcome.Result is not { } answer ||
+            RetryAfter(answer, timeProvider) is not { } wait ||
+            request?.Options.TryGetValue(Deadline, out var deadline) != true ||
+            FitsBefore(wait, deadline, timeProvider);
+    }
+
+    /// <summary>Whether a request with <paramref name="method"/> may be repeated when an attempt's outcome is unknown (PUT, DELETE: idempotent).</summary>
+    internal static bool IsRetriedAfterUnknownOutcome(HttpMethod method) => method == HttpMethod.Put || method == HttpMethod.Delete;
+
+    /// <summary>
+    /// Whether a failed attempt may have reached the hub: anything but a failure to connect (refused, name not resolved,
+    /// TLS handshake failed), after which the request was certainly not sent.
+    /// </summary>
+    internal static bool IsOutcomeUnknown(Exception error) =>
+        error is not HttpRequestException
+        {
+            HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError,
+        };
 
     /// <summary>Whether a wait of <paramref name="wait"/> from now ends before <paramref name="deadline"/>.</summary>
     internal static bool FitsBefore(TimeSpan wait, DateTimeOffset deadline, TimeProvider timeProvider) =>

@@ -1,12 +1,12 @@
-using System.Text.Json;
-using Azure.Messaging.EventGrid.SystemEvents;
+using AcsPush.Functions.EventGrid;
 using Microsoft.Extensions.Options;
 
 namespace AcsPush.Functions.Notifications;
 
 /// <summary>
-/// Decides whether an ACS event becomes a push, to whom and with what text. ACS delivers chat events per
-/// recipient (<c>recipientCommunicationIdentifier</c>), so each event yields at most one push.
+/// Decides whether an event becomes a push, to whom and with what text. ACS delivers chat events per recipient
+/// (<c>recipientCommunicationIdentifier</c>), so each event yields at most one push. Pure: the same event always gets
+/// the same decision, so an event refused here is refused for good.
 /// </summary>
 public sealed class ChatEventRouter(IOptions<NotificationsOptions> options)
 {
@@ -16,38 +16,45 @@ public sealed class ChatEventRouter(IOptions<NotificationsOptions> options)
     internal const string AddedTitle = "Added to a chat";
     internal const string AddedBody = "You were added to a chat";
 
-    // Identifiers come from ACS; anything longer is not one of theirs and would crowd the 4 KB payload.
-    private const int MaxIdLength = 256;
     private const int MaxTitleLength = 100;
 
-    /// <summary>Routes the typed data of one event (from <c>TryGetSystemEventData</c>).</summary>
-    public RoutingDecision Route(string eventId, object? systemEventData)
+    /// <summary>Routes one event of a delivery.</summary>
+    public RoutingDecision Route(IncomingEvent incoming)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(eventId);
-        return systemEventData switch
+        ArgumentNullException.ThrowIfNull(incoming);
+        if (incoming.Problem is not null)
         {
-            AcsChatMessageReceivedEventData message => RouteMessage(eventId, message),
-            AcsChatThreadCreatedWithUserEventData created => RouteThreadCreated(eventId, created),
-            AcsChatParticipantAddedToThreadWithUserEventData added => RouteParticipantAdded(eventId, added),
-            _ => RoutingDecision.Skip(SkipReason.UnsupportedEventType),
+            return RoutingDecision.Reject(RejectReason.InvalidEvent);
+        }
+
+        return incoming.Data switch
+        {
+            ChatMessageData message => RouteMessage(incoming, message),
+            ChatThreadCreatedData created => RouteThreadCreated(incoming, created),
+            ChatParticipantAddedData added => RouteParticipantAdded(incoming, added),
+            SubscriptionValidationData => RoutingDecision.Reject(RejectReason.ValidationOutsideHandshake),
+            _ when incoming.EventType is EventTypes.ChatMessageReceived or EventTypes.ChatThreadCreatedWithUser
+                or EventTypes.ChatParticipantAddedToThreadWithUser => RoutingDecision.Reject(RejectReason.MissingData),
+            _ when incoming.EventType == EventTypes.SubscriptionValidation => RoutingDecision.Reject(RejectReason.ValidationOutsideHandshake),
+            _ => RoutingDecision.Reject(RejectReason.UnsupportedEventType),
         };
     }
 
-    private RoutingDecision RouteMessage(string eventId, AcsChatMessageReceivedEventData data)
+    private RoutingDecision RouteMessage(IncomingEvent incoming, ChatMessageData data)
     {
-        if (CheckRecipient(data.RecipientCommunicationIdentifier, data.ThreadId, out var recipient) is { } skip)
+        if (CheckRecipient(data.Recipient, data.ThreadId, out var recipient) is { } reject)
         {
-            return skip;
+            return reject;
         }
 
-        if (CommunicationRecipient.RawIdOf(data.SenderCommunicationIdentifier) == recipient)
+        if (CommunicationRecipient.RawIdOf(data.Sender) == recipient)
         {
-            return RoutingDecision.Skip(SkipReason.RecipientIsActor);
+            return RoutingDecision.Reject(RejectReason.RecipientIsActor);
         }
 
-        if (data.MessageId is { Length: > MaxIdLength })
+        if (data.MessageId is not null && !AcsIds.IsValid(data.MessageId))
         {
-            return RoutingDecision.Skip(SkipReason.MissingData);
+            return RoutingDecision.Reject(RejectReason.InvalidIds);
         }
 
         var settings = options.Value;
@@ -55,71 +62,79 @@ public sealed class ChatEventRouter(IOptions<NotificationsOptions> options)
         var body = GenericMessageBody;
         if (settings.IncludeMessageText)
         {
-            var text = IsHtml(data.Type) ? NotificationText.FromHtml(data.MessageBody) : data.MessageBody;
+            var text = IsHtml(data.MessageType) ? NotificationText.FromHtml(data.MessageBody) : data.MessageBody;
             var preview = NotificationText.Preview(text, settings.MaxPreviewLength);
             body = preview.Length > 0 ? preview : GenericMessageBody;
         }
 
-        return RoutingDecision.Send(new PushNotification(eventId, recipient!, PushKinds.ChatMessage, title, body, data.ThreadId, data.MessageId));
+        return Send(incoming, recipient!, PushKinds.ChatMessage, title, body, data.ThreadId!, data.MessageId);
     }
 
-    private RoutingDecision RouteThreadCreated(string eventId, AcsChatThreadCreatedWithUserEventData data)
+    private RoutingDecision RouteThreadCreated(IncomingEvent incoming, ChatThreadCreatedData data)
     {
-        if (CheckRecipient(data.RecipientCommunicationIdentifier, data.ThreadId, out var recipient) is { } skip)
+        if (CheckRecipient(data.Recipient, data.ThreadId, out var recipient) is { } reject)
         {
-            return skip;
+            return reject;
         }
 
-        var creator = CommunicationRecipient.RawIdOf(data.CreatedByCommunicationIdentifier);
+        var creator = CommunicationRecipient.RawIdOf(data.CreatedBy);
         if (creator == recipient)
         {
-            return RoutingDecision.Skip(SkipReason.RecipientIsActor);
+            return RoutingDecision.Reject(RejectReason.RecipientIsActor);
         }
 
-        var creatorName = Title(data.Participants?
-            .FirstOrDefault(p => creator is not null && CommunicationRecipient.RawIdOf(p.ParticipantCommunicationIdentifier) == creator)?
-            .DisplayName);
-        var topic = options.Value.IncludeMessageText ? Title(TopicOf(data.Properties)) : null;
+        var creatorName = creator is null
+            ? null
+            : Title(data.Participants.FirstOrDefault(p => CommunicationRecipient.RawIdOf(p.Identifier) == creator)?.DisplayName);
+        var topic = options.Value.IncludeMessageText ? Title(data.Topic) : null;
         var body = creatorName is null ? "You were added to a new chat" : $"{creatorName} started a chat with you";
-        return RoutingDecision.Send(new PushNotification(eventId, recipient!, PushKinds.ChatThreadCreated, topic ?? GenericThreadTitle, body, data.ThreadId, null));
+        return Send(incoming, recipient!, PushKinds.ChatThreadCreated, topic ?? GenericThreadTitle, body, data.ThreadId!, null);
     }
 
-    private static RoutingDecision RouteParticipantAdded(string eventId, AcsChatParticipantAddedToThreadWithUserEventData data)
+    private static RoutingDecision RouteParticipantAdded(IncomingEvent incoming, ChatParticipantAddedData data)
     {
-        if (CheckRecipient(data.RecipientCommunicationIdentifier, data.ThreadId, out var recipient) is { } skip)
+        if (CheckRecipient(data.Recipient, data.ThreadId, out var recipient) is { } reject)
         {
-            return skip;
+            return reject;
         }
 
         // Every member of the thread receives this event; only the member who was added is told.
-        if (CommunicationRecipient.RawIdOf(data.ParticipantAdded?.ParticipantCommunicationIdentifier) != recipient)
+        if (CommunicationRecipient.RawIdOf(data.ParticipantAdded) != recipient)
         {
-            return RoutingDecision.Skip(SkipReason.NotAboutRecipient);
+            return RoutingDecision.Reject(RejectReason.NotAboutRecipient);
         }
 
-        if (CommunicationRecipient.RawIdOf(data.AddedByCommunicationIdentifier) == recipient)
+        if (CommunicationRecipient.RawIdOf(data.AddedBy) == recipient)
         {
-            return RoutingDecision.Skip(SkipReason.RecipientIsActor);
+            return RoutingDecision.Reject(RejectReason.RecipientIsActor);
         }
 
-        return RoutingDecision.Send(new PushNotification(eventId, recipient!, PushKinds.AddedToChatThread, AddedTitle, AddedBody, data.ThreadId, null));
+        return Send(incoming, recipient!, PushKinds.AddedToChatThread, AddedTitle, AddedBody, data.ThreadId!, null);
     }
 
-    private static RoutingDecision? CheckRecipient(CommunicationIdentifierModel? identifier, string? threadId, out string? rawId)
+    private static RoutingDecision Send(IncomingEvent incoming, string recipient, string kind, string title, string body, string threadId, string? messageId) =>
+        RoutingDecision.Send(new PushNotification(incoming.Id, incoming.Key, recipient, kind, title, body, threadId, messageId));
+
+    private static RoutingDecision? CheckRecipient(CommunicationIdentifier? identifier, string? threadId, out string? rawId)
     {
         rawId = CommunicationRecipient.RawIdOf(identifier);
-        if (string.IsNullOrWhiteSpace(threadId) || threadId.Length > MaxIdLength)
+        if (string.IsNullOrWhiteSpace(threadId))
         {
-            return RoutingDecision.Skip(SkipReason.MissingData);
+            return RoutingDecision.Reject(RejectReason.MissingData);
+        }
+
+        if (!AcsIds.IsValid(threadId))
+        {
+            return RoutingDecision.Reject(RejectReason.InvalidIds);
         }
 
         return CommunicationRecipient.Classify(identifier) switch
         {
             RecipientKind.CommunicationUser => null,
-            RecipientKind.PhoneNumber => RoutingDecision.Skip(SkipReason.PhoneNumberRecipient),
-            RecipientKind.MicrosoftTeamsUser => RoutingDecision.Skip(SkipReason.TeamsRecipient),
-            RecipientKind.Missing => RoutingDecision.Skip(SkipReason.MissingRecipient),
-            _ => RoutingDecision.Skip(SkipReason.UnknownRecipientKind),
+            RecipientKind.PhoneNumber => RoutingDecision.Reject(RejectReason.PhoneNumberRecipient),
+            RecipientKind.MicrosoftTeamsUser => RoutingDecision.Reject(RejectReason.TeamsRecipient),
+            RecipientKind.Missing => RoutingDecision.Reject(RejectReason.MissingRecipient),
+            _ => RoutingDecision.Reject(RejectReason.UnknownRecipientKind),
         };
     }
 
@@ -131,57 +146,44 @@ public sealed class ChatEventRouter(IOptions<NotificationsOptions> options)
 
     private static bool IsHtml(string? messageType) =>
         messageType is not null && messageType.Contains("html", StringComparison.OrdinalIgnoreCase);
+}
 
-    private static string? TopicOf(IReadOnlyDictionary<string, object>? properties)
+/// <summary>
+/// Thread and message ids as ACS makes them (for example <c>19:abc_def@thread.v2</c>, <c>1764370000001</c>): 1-256
+/// characters that JSON never escapes. Anything else cannot be an ACS id, and bounding them is what lets every payload
+/// fit in 4 KB whatever the rest of the event holds.
+/// </summary>
+public static class AcsIds
+{
+    /// <summary>Longest id accepted.</summary>
+    public const int MaxLength = 256;
+
+    /// <summary>Whether <paramref name="id"/> has the shape of an ACS thread or message id.</summary>
+    public static bool IsValid(string? id)
     {
-        if (properties is null || !properties.TryGetValue("topic", out var value))
+        if (string.IsNullOrEmpty(id) || id.Length > MaxLength)
         {
-            return null;
+            return false;
         }
 
-        return value switch
+        foreach (var c in id)
         {
-            string text => text,
-            JsonElement { ValueKind: JsonValueKind.String } element => element.GetString(),
-            _ => null,
-        };
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '@' or '~' or '=' or '/' or '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }
 
-/// <summary>Why an event produced no push.</summary>
-public enum SkipReason
-{
-    /// <summary>Not an event type this app turns into pushes.</summary>
-    UnsupportedEventType,
-
-    /// <summary>The event names no recipient.</summary>
-    MissingRecipient,
-
-    /// <summary>The recipient is a phone number: no app to push to.</summary>
-    PhoneNumberRecipient,
-
-    /// <summary>The recipient is a Teams user: Teams notifies its own clients.</summary>
-    TeamsRecipient,
-
-    /// <summary>The recipient is of a kind this app has no devices for.</summary>
-    UnknownRecipientKind,
-
-    /// <summary>The recipient caused the event (sent the message, created the thread, added the member).</summary>
-    RecipientIsActor,
-
-    /// <summary>The event is about another member of the thread.</summary>
-    NotAboutRecipient,
-
-    /// <summary>The event lacks the data a push needs (thread id), or carries ids that cannot be from ACS.</summary>
-    MissingData,
-}
-
 /// <summary>Either a push to send or the reason there is none.</summary>
-public sealed record RoutingDecision(PushNotification? Push, SkipReason? Reason)
+public sealed record RoutingDecision(PushNotification? Push, RejectReason? Reason)
 {
     /// <summary>Send <paramref name="push"/>.</summary>
     public static RoutingDecision Send(PushNotification push) => new(push, null);
 
     /// <summary>Send nothing, for <paramref name="reason"/>.</summary>
-    public static RoutingDecision Skip(SkipReason reason) => new(null, reason);
+    public static RoutingDecision Reject(RejectReason reason) => new(null, reason);
 }

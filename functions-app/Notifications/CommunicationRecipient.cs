@@ -1,4 +1,4 @@
-using Azure.Messaging.EventGrid.SystemEvents;
+using AcsPush.Functions.EventGrid;
 
 namespace AcsPush.Functions.Notifications;
 
@@ -39,14 +39,14 @@ public static class CommunicationRecipient
         CommunicationUserPrefixes.Any(prefix => rawId.StartsWith(prefix, StringComparison.Ordinal));
 
     /// <summary>Returns the raw id of <paramref name="identifier"/> (trimmed), or null when it has none.</summary>
-    public static string? RawIdOf(CommunicationIdentifierModel? identifier)
+    public static string? RawIdOf(CommunicationIdentifier? identifier)
     {
-        var rawId = identifier?.RawId ?? identifier?.CommunicationUser?.Id;
+        var rawId = identifier?.RawId;
         return string.IsNullOrWhiteSpace(rawId) ? null : rawId.Trim();
     }
 
     /// <summary>Tells what kind of identifier <paramref name="identifier"/> is, from its typed model or else its raw id.</summary>
-    public static RecipientKind Classify(CommunicationIdentifierModel? identifier)
+    public static RecipientKind Classify(CommunicationIdentifier? identifier)
     {
         var rawId = RawIdOf(identifier);
         if (identifier is null || rawId is null)
@@ -54,20 +54,19 @@ public static class CommunicationRecipient
             return RecipientKind.Missing;
         }
 
-        if (identifier.PhoneNumber is not null || rawId.StartsWith("4:", StringComparison.Ordinal))
+        if (identifier.IsPhoneNumber || rawId.StartsWith("4:", StringComparison.Ordinal))
         {
             return RecipientKind.PhoneNumber;
         }
 
-        if (identifier.MicrosoftTeamsUser is not null || rawId.StartsWith("8:orgid:", StringComparison.Ordinal)
+        if (identifier.IsMicrosoftTeamsUser || rawId.StartsWith("8:orgid:", StringComparison.Ordinal)
             || rawId.StartsWith("8:teamsvisitor:", StringComparison.Ordinal) || rawId.StartsWith("8:dod:", StringComparison.Ordinal)
             || rawId.StartsWith("8:gcch:", StringComparison.Ordinal))
         {
             return RecipientKind.MicrosoftTeamsUser;
         }
 
-        if (identifier.CommunicationUser is not null
-            || IsCommunicationUserRawId(rawId))
+        if (identifier.IsCommunicationUser || IsCommunicationUserRawId(rawId))
         {
             return RecipientKind.CommunicationUser;
         }

@@ -1,19 +1,22 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace AcsPush.Functions.Notifications;
 
 /// <summary>
 /// Turns user-written text into push-safe text: valid UTF-16 (so valid UTF-8 on the wire), single-line,
 /// and shortened on user-perceived character (grapheme cluster) boundaries, so an emoji, a flag or a
-/// combining sequence is never cut in half.
+/// combining sequence is never cut in half. Input of any length costs bounded work: only the first
+/// <see cref="MaxInputLength"/> characters are looked at, and markup is removed in one linear pass (no regular expression).
 /// </summary>
-public static partial class NotificationText
+public static class NotificationText
 {
     /// <summary>Appended to text that was shortened.</summary>
     public const string Ellipsis = "\u2026";
+
+    /// <summary>Characters of a message read at most: far more than any preview shows (2,000 user-perceived characters).</summary>
+    public const int MaxInputLength = 32 * 1024;
 
     /// <summary>
     /// Replaces unpaired surrogates with U+FFFD, turns control characters and line breaks into spaces, and
@@ -66,9 +69,37 @@ public static partial class NotificationText
         }
     }
 
-    /// <summary>Removes markup from an HTML chat message and decodes its entities.</summary>
-    public static string FromHtml(string? html) =>
-        string.IsNullOrEmpty(html) ? string.Empty : WebUtility.HtmlDecode(HtmlTag().Replace(html, " "));
+    /// <summary>
+    /// Removes markup from an HTML chat message and decodes its entities: every <c>&lt;…&gt;</c> becomes a space, and a
+    /// <c>&lt;</c> that is never closed stays as text. Reads at most <see cref="MaxInputLength"/> characters.
+    /// </summary>
+    public static string FromHtml(string? html)
+    {
+        if (string.IsNullOrEmpty(html))
+        {
+            return string.Empty;
+        }
+
+        var text = Bound(html);
+        var builder = new StringBuilder(text.Length);
+        var position = 0;
+        while (position < text.Length)
+        {
+            var open = text.IndexOf('<', position);
+            var close = open < 0 ? -1 : text.IndexOf('>', open + 1);
+            if (close < 0)
+            {
+                // No complete tag left: the rest is text.
+                builder.Append(text, position, text.Length - position);
+                break;
+            }
+
+            builder.Append(text, position, open - position).Append(' ');
+            position = close + 1;
+        }
+
+        return WebUtility.HtmlDecode(builder.ToString());
+    }
 
     /// <summary>
     /// Cleans <paramref name="text"/> and keeps at most <paramref name="maxTextElements"/> user-perceived
@@ -77,9 +108,10 @@ public static partial class NotificationText
     public static string Preview(string? text, int maxTextElements)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxTextElements);
-        var clean = Clean(text);
+        var bounded = text is null ? null : Bound(text);
+        var clean = Clean(bounded);
         var elements = TextElements(clean);
-        return elements.Count <= maxTextElements ? clean : Shorten(elements, maxTextElements);
+        return elements.Count <= maxTextElements && ReferenceEquals(bounded, text) ? clean : Shorten(elements, maxTextElements);
     }
 
     /// <summary>Splits <paramref name="text"/> into user-perceived characters (extended grapheme clusters).</summary>
@@ -103,6 +135,15 @@ public static partial class NotificationText
         return string.Concat(elements.Take(count)).TrimEnd() + Ellipsis;
     }
 
-    [GeneratedRegex("<[^>]*>", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
-    private static partial Regex HtmlTag();
+    // The first MaxInputLength characters, never ending in half a surrogate pair.
+    private static string Bound(string text)
+    {
+        if (text.Length <= MaxInputLength)
+        {
+            return text;
+        }
+
+        var keep = char.IsHighSurrogate(text[MaxInputLength - 1]) ? MaxInputLength - 1 : MaxInputLength;
+        return text[..keep];
+    }
 }

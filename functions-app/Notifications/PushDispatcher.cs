@@ -1,3 +1,5 @@
+using AcsPush.Functions.Diagnostics;
+using AcsPush.Functions.EventGrid;
 using AcsPush.Functions.Idempotency;
 using AcsPush.Functions.NotificationHubs;
 using Microsoft.Extensions.Logging;
@@ -5,179 +7,170 @@ using Microsoft.Extensions.Logging;
 namespace AcsPush.Functions.Notifications;
 
 /// <summary>
-/// Sends one <see cref="PushNotification"/> in every format, each guarded by the idempotency store: claim,
-/// send, then record the result. A transient failure gives the claim back so the next delivery resends;
-/// a permanent refusal from the hub is recorded so it is not attempted again. A hub that refuses the
-/// credentials (401), the rights (403) or does not exist (404) is a configuration fault that affects every
-/// push, not this one: the claim is given back so Event Grid retries and finally dead-letters the event.
+/// Sends one <see cref="PushNotification"/> in every format: builds both payloads, claims the event in the idempotency
+/// store (the only store call before the sends), sends the formats not done yet side by side, and returns what happened
+/// with the claim to record. Recording (<see cref="RecordAsync"/>) is a separate step so the caller can run it after the
+/// event's concurrency slot is released. A transient failure leaves the format pending, so the next delivery sends it;
+/// a permanent refusal from the hub is recorded so it is not attempted again; a hub that refuses the app itself
+/// (401, 403, 404) is a settings fault that affects every push: the format stays pending and Event Grid retries.
 /// </summary>
 public sealed partial class PushDispatcher(
     INotificationHubsClient hub,
     IIdempotencyStore store,
     ILogger<PushDispatcher> logger)
 {
-    /// <summary>Sends <paramref name="push"/> to its recipient's tag in the <c>apple</c> and <c>fcmv1</c> formats, concurrently.</summary>
-    public async Task<DispatchResult> DispatchAsync(PushNotification push, CancellationToken cancellationToken)
+    private static readonly string[] FormatNames = [.. PushPayloadBuilder.Formats.Select(PushPayloadBuilder.FormatName)];
+
+    /// <summary>Builds, claims and sends <paramref name="push"/>; never throws for a failure of the hub or the store.</summary>
+    public async Task<Dispatch> SendAsync(PushNotification push, DeliveryDeadline deadline)
     {
         ArgumentNullException.ThrowIfNull(push);
-        var tag = RecipientTag.For(push.RecipientRawId);
-        // Each format has its own claim, so the two sends are independent and run side by side: an event
-        // costs one hub round trip of latency, not two.
-        var outcomes = await Task.WhenAll(
-            PushPayloadBuilder.Formats.Select(format => SendOnceAsync(push, tag, format, cancellationToken))).ConfigureAwait(false);
-        return outcomes.Aggregate(new DispatchResult(), (result, outcome) => result.Add(outcome));
-    }
-
-    private async Task<SendOutcome> SendOnceAsync(PushNotification push, string tag, NotificationFormat format, CancellationToken cancellationToken)
-    {
-        var formatName = PushPayloadBuilder.FormatName(format);
-        var key = new IdempotencyKey(push.EventId, tag, formatName);
-        LeaseResult claim;
+        ArgumentNullException.ThrowIfNull(deadline);
+        Dictionary<string, NotificationRequest> requests;
         try
         {
-            claim = await store.TryAcquireAsync(key, cancellationToken).ConfigureAwait(false);
+            requests = PushPayloadBuilder.Formats.ToDictionary(
+                PushPayloadBuilder.FormatName,
+                format => PushPayloadBuilder.Build(push, format) with { Deadline = deadline.SendBy });
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {
-            LogStoreFailed(logger, ex, push.EventId, formatName);
-            return SendOutcome.Transient;
+            // Building is pure: whatever fails here fails on every delivery of this event.
+            LogUnbuildable(logger, ex, new Bounded(push.EventId));
+            return Dispatch.Finished(EventResult.Rejected(RejectReason.Unbuildable));
         }
-        catch (OperationCanceledException)
+
+        EventClaim claim;
+        try
         {
-            return SendOutcome.Transient;
+            claim = await store.ClaimAsync(push.Key, push.EventId, FormatNames, deadline.SendToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogStoreFailed(logger, ex is OperationCanceledException ? null : ex, new Bounded(push.EventId), "claim");
+            return Dispatch.Finished(EventResult.Transient(TransientReason.StoreUnavailable));
         }
 
         switch (claim.Status)
         {
-            case LeaseStatus.AlreadyCompleted:
-                LogDuplicate(logger, push.EventId, formatName);
-                return SendOutcome.Duplicate;
-            case LeaseStatus.HeldElsewhere:
-                LogHeldElsewhere(logger, push.EventId, formatName);
-                return SendOutcome.Transient;
+            case ClaimStatus.AlreadyDone:
+                return new Dispatch(EventResult.Duplicate, FormatNames.ToDictionary(f => f, _ => PushResult.AlreadyDone), null);
+            case ClaimStatus.HeldElsewhere:
+                return Dispatch.Finished(EventResult.Transient(TransientReason.HeldElsewhere));
         }
 
-        var lease = claim.Lease!;
+        var tag = RecipientTag.For(push.RecipientRawId);
+        var sends = claim.ToSend.Select(async format => (format, await SendOneAsync(push, format, requests[format], tag, deadline.SendToken).ConfigureAwait(false)));
+        var sent = await Task.WhenAll(sends).ConfigureAwait(false);
+
+        var pushes = FormatNames.ToDictionary(f => f, _ => PushResult.AlreadyDone);
+        var why = TransientReason.HubUnavailable;
+        foreach (var (format, (result, reason)) in sent)
+        {
+            pushes[format] = result;
+            why = reason ?? why;
+        }
+
+        return new Dispatch(EventResult.FromPushes(pushes.Values, why), pushes, claim);
+    }
+
+    /// <summary>
+    /// Records the outcome of every format sent under the dispatch's claim in one conditional update and gives the
+    /// lease up. Never throws: when the store fails or the deadline passes, the lease expires on its own and a later
+    /// delivery sends the formats not recorded again (at least once, never lost).
+    /// </summary>
+    public async Task RecordAsync(Dispatch dispatch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dispatch);
+        if (dispatch.Claim is not { Status: ClaimStatus.Acquired } claim)
+        {
+            return;
+        }
+
+        var states = claim.ToSend.ToDictionary(f => f, f => dispatch.Pushes[f] switch
+        {
+            PushResult.Sent => FormatState.Sent,
+            PushResult.Rejected => FormatState.Rejected,
+            _ => FormatState.Pending,
+        });
         try
         {
-            var request = PushPayloadBuilder.Build(push, format);
+            await store.RecordAsync(claim, states, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogStoreFailed(logger, ex is OperationCanceledException ? null : ex, new Bounded(claim.EventId), "record");
+        }
+    }
+
+    private async Task<(PushResult Result, TransientReason? Reason)> SendOneAsync(
+        PushNotification push, string format, NotificationRequest request, string tag, CancellationToken cancellationToken)
+    {
+        try
+        {
             var outcome = await hub.SendNotificationAsync(request, tag, cancellationToken).ConfigureAwait(false);
-            LogSent(logger, push.EventId, formatName, outcome.Status, outcome.TrackingId);
-            return await CompleteAsync(lease, CompletionState.Sent, SendOutcome.Sent).ConfigureAwait(false);
+            LogSent(logger, new Bounded(push.EventId), format, outcome.Status, outcome.TrackingId);
+            return (PushResult.Sent, null);
         }
         catch (NotificationHubsException ex) when (ex.ConfigurationHint is { } check)
         {
-            LogHubMisconfigured(logger, push.EventId, formatName, ex.Status, ex.TrackingId, check);
-            await ReleaseAsync(lease).ConfigureAwait(false);
-            return SendOutcome.Transient;
+            LogHubMisconfigured(logger, new Bounded(push.EventId), format, ex.Status, ex.TrackingId, check);
+            return (PushResult.Transient, TransientReason.HubMisconfigured);
         }
         catch (NotificationHubsException ex) when (!ex.IsTransient)
         {
-            LogRejected(logger, push.EventId, formatName, ex.Status, ex.TrackingId);
-            return await CompleteAsync(lease, CompletionState.Rejected, SendOutcome.Rejected).ConfigureAwait(false);
+            LogRejected(logger, new Bounded(push.EventId), format, ex.Status, ex.TrackingId);
+            return (PushResult.Rejected, null);
         }
         catch (NotificationHubsException ex)
         {
-            LogTransient(logger, push.EventId, formatName, ex.Status, ex.TrackingId);
-            await ReleaseAsync(lease).ConfigureAwait(false);
-            return SendOutcome.Transient;
+            LogTransient(logger, new Bounded(push.EventId), format, ex.Status, ex.TrackingId);
+            return (PushResult.Transient, TransientReason.HubUnavailable);
         }
         catch (OperationCanceledException)
         {
-            LogDeadline(logger, push.EventId, formatName);
-            await ReleaseAsync(lease).ConfigureAwait(false);
-            return SendOutcome.Transient;
+            LogDeadline(logger, new Bounded(push.EventId), format);
+            return (PushResult.Transient, TransientReason.Deadline);
         }
         catch (Exception ex)
         {
-            LogUnexpected(logger, ex, push.EventId, formatName);
-            await ReleaseAsync(lease).ConfigureAwait(false);
-            return SendOutcome.Transient;
-        }
-    }
-
-    // Recording runs after the send and must not be cut short by the request deadline: the push went out.
-    private async Task<SendOutcome> CompleteAsync(PushLease lease, CompletionState state, SendOutcome outcome)
-    {
-        try
-        {
-            await store.CompleteAsync(lease, state, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            // The lease expires and a later delivery may resend: at-least-once is the fallback, never a lost push.
-            LogStoreFailed(logger, ex, lease.Key.EventId, lease.Key.Format);
-        }
-
-        return outcome;
-    }
-
-    private async Task ReleaseAsync(PushLease lease)
-    {
-        try
-        {
-            await store.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            // The lease expires on its own; the next delivery after that resends.
-            LogStoreFailed(logger, ex, lease.Key.EventId, lease.Key.Format);
+            // Not the event's fault (the payload was built): the hub call failed in a way the client does not classify.
+            LogUnexpected(logger, ex, new Bounded(push.EventId), format);
+            return (PushResult.Transient, TransientReason.HubUnavailable);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sent push for event {EventId} ({Format}): hub status {Status}, tracking id {TrackingId}")]
-    private static partial void LogSent(ILogger logger, string eventId, string format, int status, string? trackingId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Push for event {EventId} ({Format}) was already handled; not sent again")]
-    private static partial void LogDuplicate(ILogger logger, string eventId, string format);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Push for event {EventId} ({Format}) is being sent by another delivery; asking for a retry")]
-    private static partial void LogHeldElsewhere(ILogger logger, string eventId, string format);
+    private static partial void LogSent(ILogger logger, Bounded eventId, string format, int status, string? trackingId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Hub refused push for event {EventId} ({Format}) with status {Status}, tracking id {TrackingId}; not retried")]
-    private static partial void LogRejected(ILogger logger, string eventId, string format, int status, string? trackingId);
+    private static partial void LogRejected(ILogger logger, Bounded eventId, string format, int status, string? trackingId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Hub refused push for event {EventId} ({Format}) with status {Status}, tracking id {TrackingId}; asking for a retry. {Check}")]
-    private static partial void LogHubMisconfigured(ILogger logger, string eventId, string format, int status, string? trackingId, string check);
+    private static partial void LogHubMisconfigured(ILogger logger, Bounded eventId, string format, int status, string? trackingId, string check);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Transient hub failure for event {EventId} ({Format}): status {Status}, tracking id {TrackingId}; asking for a retry")]
-    private static partial void LogTransient(ILogger logger, string eventId, string format, int status, string? trackingId);
+    private static partial void LogTransient(ILogger logger, Bounded eventId, string format, int status, string? trackingId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Processing deadline reached before the push for event {EventId} ({Format}) was sent; asking for a retry")]
-    private static partial void LogDeadline(ILogger logger, string eventId, string format);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Processing deadline reached while sending the push for event {EventId} ({Format}); asking for a retry")]
+    private static partial void LogDeadline(ILogger logger, Bounded eventId, string format);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure sending the push for event {EventId} ({Format}); asking for a retry")]
-    private static partial void LogUnexpected(ILogger logger, Exception exception, string eventId, string format);
+    private static partial void LogUnexpected(ILogger logger, Exception exception, Bounded eventId, string format);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Idempotency store failed for event {EventId} ({Format})")]
-    private static partial void LogStoreFailed(ILogger logger, Exception exception, string eventId, string format);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not build the push for event {EventId}; rejected for good")]
+    private static partial void LogUnbuildable(ILogger logger, Exception exception, Bounded eventId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Idempotency store failed or ran out of time for event {EventId} ({Step})")]
+    private static partial void LogStoreFailed(ILogger logger, Exception? exception, Bounded eventId, string step);
 }
 
-/// <summary>Result of one send attempt in one format.</summary>
-public enum SendOutcome
+/// <summary>
+/// What one event's dispatch did: its <see cref="Result"/>, each format's <see cref="PushResult"/>, and the claim that
+/// <see cref="PushDispatcher.RecordAsync"/> records (null when nothing was claimed).
+/// </summary>
+public sealed record Dispatch(EventResult Result, IReadOnlyDictionary<string, PushResult> Pushes, EventClaim? Claim)
 {
-    /// <summary>The hub accepted the push.</summary>
-    Sent,
-
-    /// <summary>Already handled by an earlier delivery; not sent again.</summary>
-    Duplicate,
-
-    /// <summary>The hub refused it for good; acknowledged and not retried.</summary>
-    Rejected,
-
-    /// <summary>Could not be sent now (including a hub refusing the app's credentials); Event Grid should deliver the event again.</summary>
-    Transient,
-}
-
-/// <summary>Counts of <see cref="SendOutcome"/>s.</summary>
-public readonly record struct DispatchResult(int Sent, int Duplicates, int Rejected, int Transient)
-{
-    /// <summary>This result with one more <paramref name="outcome"/>.</summary>
-    public DispatchResult Add(SendOutcome outcome) => outcome switch
-    {
-        SendOutcome.Sent => this with { Sent = Sent + 1 },
-        SendOutcome.Duplicate => this with { Duplicates = Duplicates + 1 },
-        SendOutcome.Rejected => this with { Rejected = Rejected + 1 },
-        _ => this with { Transient = Transient + 1 },
-    };
+    /// <summary>A dispatch that sent nothing and has nothing to record.</summary>
+    public static Dispatch Finished(EventResult result) => new(result, new Dictionary<string, PushResult>(), null);
 }

@@ -1,17 +1,26 @@
+using AcsPush.Functions.Idempotency;
+
 namespace AcsPush.Functions.Notifications;
 
 /// <summary>
 /// One platform-neutral push for one ACS user, derived from one event. <see cref="EventId"/> identifies it for
-/// de-duplication; <see cref="Kind"/> tells the app what happened (sent as <c>type</c> in the payload).
+/// de-duplication through its <see cref="Key"/>, <see cref="CollapseId"/> (derived from the same key) lets a device
+/// replace a duplicate instead of showing it twice, and <see cref="Kind"/> tells the app what happened (sent as
+/// <c>type</c> in the payload).
 /// </summary>
 public sealed record PushNotification(
     string EventId,
+    EventKey Key,
     string RecipientRawId,
     string Kind,
     string Title,
     string Body,
     string ThreadId,
-    string? MessageId);
+    string? MessageId)
+{
+    /// <summary>The collapse identity of every push of the event (<see cref="EventKey.CollapseId"/>).</summary>
+    public string CollapseId => Key.CollapseId;
+}
 
 /// <summary>Values of <see cref="PushNotification.Kind"/>.</summary>
 public static class PushKinds

@@ -9,7 +9,11 @@ namespace AcsPush.Functions.Notifications;
 /// <summary>
 /// Builds the native APNs and FCM v1 payloads for a <see cref="PushNotification"/>. Both platforms cap a
 /// payload at 4 KB, so when the text does not fit the body (then the title) is shortened on grapheme
-/// boundaries, with an ellipsis, until the UTF-8 payload is at most <see cref="MaxPayloadBytes"/>.
+/// boundaries, with an ellipsis, until the UTF-8 payload is at most <see cref="MaxPayloadBytes"/>. The ids in a payload
+/// are bounded by routing (<see cref="AcsIds"/>: at most 256 characters JSON never escapes), so every push fits.
+/// Every push carries the collapse identity of its event (<see cref="PushNotification.CollapseId"/>): APNs'
+/// <c>apns-collapse-id</c> header and FCM's <c>android.collapse_key</c> and <c>android.notification.tag</c>, so a
+/// duplicate that reaches a device replaces the first notification instead of showing twice.
 /// </summary>
 public static class PushPayloadBuilder
 {
@@ -21,11 +25,8 @@ public static class PushPayloadBuilder
     // outside the Basic Multilingual Plane, such as emoji, are still escaped by this encoder.)
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private static readonly IReadOnlyDictionary<string, string> AppleHeaders = new Dictionary<string, string>
-    {
-        ["apns-push-type"] = "alert",
-        ["apns-priority"] = "10",
-    };
+    /// <summary>APNs header that makes a later notification with the same value replace an earlier one (at most 64 bytes).</summary>
+    public const string AppleCollapseHeader = "apns-collapse-id";
 
     /// <summary>The formats every recipient is sent, one push each.</summary>
     public static IReadOnlyList<NotificationFormat> Formats { get; } = [NotificationFormat.Apple, NotificationFormat.FcmV1];
@@ -45,8 +46,15 @@ public static class PushPayloadBuilder
         };
 
         var payload = Fit(write, push.Title, push.Body);
-        return new NotificationRequest(format, Encoding.UTF8.GetString(payload), format == NotificationFormat.Apple ? AppleHeaders : null);
+        return new NotificationRequest(format, Encoding.UTF8.GetString(payload), format == NotificationFormat.Apple ? AppleHeaders(push) : null);
     }
+
+    private static Dictionary<string, string> AppleHeaders(PushNotification push) => new()
+    {
+        ["apns-push-type"] = "alert",
+        ["apns-priority"] = "10",
+        [AppleCollapseHeader] = push.CollapseId,
+    };
 
     private static byte[] Fit(Func<string, string, byte[]> write, string title, string body)
     {
@@ -117,6 +125,10 @@ public static class PushPayloadBuilder
         writer.WriteEndObject();
         writer.WriteStartObject("android");
         writer.WriteString("priority", "high");
+        writer.WriteString("collapse_key", push.CollapseId);
+        writer.WriteStartObject("notification");
+        writer.WriteString("tag", push.CollapseId);
+        writer.WriteEndObject();
         writer.WriteEndObject();
         writer.WriteEndObject();
     });

@@ -3,6 +3,7 @@ using AcsPush.Functions.EventGrid;
 using AcsPush.Functions.Idempotency;
 using AcsPush.Functions.NotificationHubs;
 using AcsPush.Functions.Notifications;
+using AcsPush.Functions.Tests.Notifications;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Moq;
@@ -10,7 +11,7 @@ using Xunit;
 
 namespace AcsPush.Functions.Tests.EventGrid;
 
-public class EventBatchProcessorTests
+public sealed class EventBatchProcessorTests : IDisposable
 {
     private static readonly string Alice = TestEvents.AcsUser("alice");
 
@@ -19,10 +20,20 @@ public class EventBatchProcessorTests
 
     public EventBatchProcessorTests()
     {
-        _store.Setup(s => s.TryAcquireAsync(It.IsAny<IdempotencyKey>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((IdempotencyKey key, CancellationToken _) => new LeaseResult(LeaseStatus.Acquired, new PushLease(key, "l", DateTimeOffset.MaxValue, "e")));
+        _store.Grants();
         _hub.Setup(h => h.SendNotificationAsync(It.IsAny<NotificationRequest>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new NotificationOutcome(201, null, null));
+    }
+
+    private readonly DeliveryDeadline _deadline = DeliveryDeadline.Start(TimeSpan.FromSeconds(20), TimeProvider.System);
+
+    public void Dispose() => _deadline.Dispose();
+
+    private async Task<BatchResult> ProcessAsync(EventBatchProcessor processor, IReadOnlyList<IncomingEvent> events, DeliveryDeadline? deadline = null)
+    {
+        var tally = new BatchTally(events.Count);
+        await processor.ProcessAsync(events, deadline ?? _deadline, tally);
+        return tally.Result();
     }
 
     private EventBatchProcessor Processor(int concurrency = 4)
@@ -35,7 +46,7 @@ public class EventBatchProcessorTests
     private static IReadOnlyList<IncomingEvent> Events(params (string Id, string Recipient)[] events)
     {
         var body = TestEvents.Batch(events.Select(e => (JsonNode)TestEvents.EventGridEnvelope(e.Id, TestEvents.ChatMessageReceived, TestEvents.MessageData(e.Recipient, Alice))).ToArray());
-        return EventGridRequestParser.Parse(BinaryData.FromString(body), "application/json").Events;
+        return EventGridRequestParser.Parse(System.Text.Encoding.UTF8.GetBytes(body), "application/json").Events;
     }
 
     [Fact]
@@ -43,11 +54,12 @@ public class EventBatchProcessorTests
     {
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
+        using var deadline = DeliveryDeadline.Start(TimeSpan.FromSeconds(20), TimeProvider.System, cancelled.Token);
 
-        var result = await Processor().ProcessAsync(Events(("a", TestEvents.AcsUser("b")), ("c", TestEvents.AcsUser("d"))), cancelled.Token);
+        var result = await ProcessAsync(Processor(), Events(("a", TestEvents.AcsUser("b")), ("c", TestEvents.AcsUser("d"))), deadline);
 
         Assert.True(result.NeedsRetry);
-        Assert.Equal(2, result.Transient);
+        Assert.Equal(2, result.Outcomes.Transient);
         _hub.VerifyNoOtherCalls();
         _store.VerifyNoOtherCalls();
     }
@@ -55,9 +67,10 @@ public class EventBatchProcessorTests
     [Fact]
     public async Task ProcessAsync_RepeatedIds_CountsDuplicatesAndSendsOnce()
     {
-        var result = await Processor().ProcessAsync(Events(("x", TestEvents.AcsUser("b")), ("x", TestEvents.AcsUser("b")), ("x", TestEvents.AcsUser("b"))), CancellationToken.None);
+        var result = await ProcessAsync(Processor(), Events(("x", TestEvents.AcsUser("b")), ("x", TestEvents.AcsUser("b")), ("x", TestEvents.AcsUser("b"))));
 
-        Assert.Equal(new BatchResult(Events: 3, Sent: 2, Duplicates: 2, Rejected: 0, Transient: 0), result);
+        Assert.Equal(new OutcomeCounts(Sent: 1, Duplicate: 2, Rejected: 0, Transient: 0), result.Outcomes);
+        Assert.Equal(new PushCounts(Sent: 2, Duplicates: 0, Rejected: 0, Transient: 0), result.Pushes);
         _hub.Verify(h => h.SendNotificationAsync(It.IsAny<NotificationRequest>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
     }
 
@@ -79,11 +92,67 @@ public class EventBatchProcessorTests
                 return new NotificationOutcome(201, null, null);
             });
 
-        var result = await Processor(limit).ProcessAsync(Events(Enumerable.Range(0, 12).Select(i => ($"e{i}", TestEvents.AcsUser($"u{i}"))).ToArray()), CancellationToken.None);
+        var result = await ProcessAsync(Processor(limit), Events(Enumerable.Range(0, 12).Select(i => ($"e{i}", TestEvents.AcsUser($"u{i}"))).ToArray()));
 
-        Assert.Equal(24, result.Sent);
+        Assert.Equal(24, result.Pushes.Sent);
         // Each event sends its formats side by side, so at most `limit` events means at most that many sends per format.
         Assert.InRange(peak, 1, limit * PushPayloadBuilder.Formats.Count);
+    }
+
+    [Fact]
+    public async Task ProcessAsync_RecordSlow_NextEventSendsBeforeTheRecordEnds()
+    {
+        // One slot: if the slot were held while recording, the second event could not send before the first record ends.
+        var firstRecordPending = new TaskCompletionSource();
+        var secondEventSentWhileFirstRecordPending = false;
+        var records = 0;
+        _store.Setup(s => s.RecordAsync(It.IsAny<EventClaim>(), It.IsAny<IReadOnlyDictionary<string, FormatState>>(), It.IsAny<CancellationToken>()))
+            .Returns(() => Interlocked.Increment(ref records) == 1 ? firstRecordPending.Task.WaitAsync(TimeSpan.FromSeconds(5)) : Task.CompletedTask);
+        _hub.Setup(h => h.SendNotificationAsync(It.IsAny<NotificationRequest>(), RecipientTag.For(TestEvents.AcsUser("c")), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() =>
+            {
+                secondEventSentWhileFirstRecordPending |= Volatile.Read(ref records) == 1 && !firstRecordPending.Task.IsCompleted;
+                firstRecordPending.TrySetResult();
+                return new NotificationOutcome(201, null, null);
+            });
+
+        var result = await ProcessAsync(Processor(concurrency: 1), Events(("r1", TestEvents.AcsUser("b")), ("r2", TestEvents.AcsUser("c"))));
+
+        Assert.Equal(2, result.Outcomes.Sent);
+        Assert.True(secondEventSentWhileFirstRecordPending);
+        Assert.Equal(2, records);
+    }
+
+    [Fact]
+    public async Task ProcessAsync_InvalidAndSkippedEvents_RejectedWhileOthersSent()
+    {
+        var body = "[" + TestEvents.EventGridEnvelope("ok", TestEvents.ChatMessageReceived, TestEvents.MessageData(TestEvents.AcsUser("b"), Alice)).ToJsonString()
+            + ",{\"eventType\":\"no id\"},42,"
+            + TestEvents.EventGridEnvelope("phone", TestEvents.ChatMessageReceived, TestEvents.MessageData("4:+14255550123", Alice)).ToJsonString() + "]";
+        var events = EventGridRequestParser.Parse(System.Text.Encoding.UTF8.GetBytes(body), "application/json").Events;
+
+        var result = await ProcessAsync(Processor(), events);
+
+        Assert.Equal(new OutcomeCounts(Sent: 1, Duplicate: 0, Rejected: 3, Transient: 0), result.Outcomes);
+        Assert.False(result.NeedsRetry);
+    }
+
+    [Fact]
+    public async Task ProcessAsync_ManyJunkEvents_LogsRejectionsUpToTheCapAndASummary()
+    {
+        var body = "[" + string.Join(",", Enumerable.Repeat("{}", 500)) + "]";
+        var events = EventGridRequestParser.Parse(System.Text.Encoding.UTF8.GetBytes(body), "application/json").Events;
+        var logger = new AcsPush.Functions.Tests.NotificationHubs.CapturingLogger<EventBatchProcessor>();
+        var processor = new EventBatchProcessor(
+            new ChatEventRouter(Options.Create(new NotificationsOptions())),
+            new PushDispatcher(_hub.Object, _store.Object, NullLogger<PushDispatcher>.Instance),
+            Options.Create(new WebhookOptions()), logger);
+
+        var result = await ProcessAsync(processor, events);
+
+        Assert.Equal(500, result.Outcomes.Rejected);
+        Assert.Equal(EventBatchProcessor.MaxRejectionLogsPerDelivery, logger.Lines.Count(l => l.Contains("without a push:", StringComparison.Ordinal)));
+        Assert.Single(logger.Lines, l => l.Contains("500 events of the delivery", StringComparison.Ordinal));
     }
 
     private static void InterlockedMax(ref int target, int value)

@@ -5,6 +5,7 @@ using AcsPush.Functions.EventGrid;
 using AcsPush.Functions.Idempotency;
 using AcsPush.Functions.NotificationHubs;
 using AcsPush.Functions.Notifications;
+using AcsPush.Functions.Tests.Notifications;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -28,8 +29,7 @@ public class EventGridWebhookTests
 
     public EventGridWebhookTests()
     {
-        _store.Setup(s => s.TryAcquireAsync(It.IsAny<IdempotencyKey>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((IdempotencyKey key, CancellationToken _) => new LeaseResult(LeaseStatus.Acquired, new PushLease(key, "l", DateTimeOffset.MaxValue, "e")));
+        _store.Grants();
         _hub.Setup(h => h.SendNotificationAsync(It.IsAny<NotificationRequest>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .Callback((NotificationRequest r, string tag, CancellationToken _) => { lock (_sent) { _sent.Add((r, tag)); } })
             .ReturnsAsync(new NotificationOutcome(201, "t", null));
@@ -43,6 +43,13 @@ public class EventGridWebhookTests
         var processor = new EventBatchProcessor(router, dispatcher, options, NullLogger<EventBatchProcessor>.Instance);
         return new EventGridWebhook(processor, options, _time, NullLogger<EventGridWebhook>.Instance);
     }
+
+    private static HttpRequest Post(string body, string? eventType = "Notification") =>
+        HttpRequests.Create(HttpMethods.Post, Encoding.UTF8.GetBytes(body), "application/json",
+            eventType is null ? null : new Dictionary<string, string> { ["aeg-event-type"] = eventType });
+
+    private static JsonObject Validation(string id = "v") =>
+        TestEvents.EventGridEnvelope(id, "Microsoft.EventGrid.SubscriptionValidationEvent", new JsonObject { ["validationCode"] = "512d38b6-c7b8-40c8-89fe-f46f9e9622b6" });
 
     private static JsonObject Message(string id, string recipient) =>
         TestEvents.EventGridEnvelope(id, TestEvents.ChatMessageReceived, TestEvents.MessageData(recipient, Alice));
@@ -79,7 +86,7 @@ public class EventGridWebhookTests
         var body = TestEvents.Batch(TestEvents.EventGridEnvelope("v", "Microsoft.EventGrid.SubscriptionValidationEvent",
             new JsonObject { ["validationCode"] = "512d38b6-c7b8-40c8-89fe-f46f9e9622b6", ["validationUrl"] = "https://rp-eastus2.eventgrid.azure.net/validate" }));
 
-        var (status, response) = HttpRequests.Read(await Webhook().RunAsync(HttpRequests.Post(body)));
+        var (status, response) = HttpRequests.Read(await Webhook().RunAsync(Post(body, "SubscriptionValidation")));
 
         Assert.Equal(200, status);
         Assert.Equal("512d38b6-c7b8-40c8-89fe-f46f9e9622b6", JsonDocument.Parse(response).RootElement.GetProperty("validationResponse").GetString());
@@ -222,7 +229,7 @@ public class EventGridWebhookTests
         Assert.Equal(503, status);
         Assert.Equal("retry", JsonDocument.Parse(response).RootElement.GetProperty("status").GetString());
         Assert.InRange(calls, 1, 2);
-        _store.Verify(s => s.CompleteAsync(It.IsAny<PushLease>(), It.IsAny<CompletionState>(), It.IsAny<CancellationToken>()), Times.Never);
+        _store.Verify(s => s.RecordAsync(It.IsAny<EventClaim>(), It.Is<IReadOnlyDictionary<string, FormatState>>(r => r.Values.Any(v => v != FormatState.Pending)), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]
@@ -248,5 +255,121 @@ public class EventGridWebhookTests
         Assert.Equal(10_000, _sent.Count);
         Assert.Equal(5000, _sent.Select(s => s.Tag).Distinct().Count());
         Assert.Equal(10_000, JsonDocument.Parse(response).RootElement.GetProperty("sent").GetInt32());
+    }
+
+    [Fact]
+    public async Task RunAsync_ValidationEventInNotificationDelivery_ChatEventStillPushedAndValidationNotAnswered()
+    {
+        var body = TestEvents.Batch(Validation(), Message("m1", Bob));
+
+        var (status, response) = HttpRequests.Read(await Webhook().RunAsync(Post(body, "Notification")));
+
+        Assert.Equal(200, status);
+        Assert.DoesNotContain("validationResponse", response, StringComparison.Ordinal);
+        Assert.Equal(2, _sent.Count);
+        var outcomes = JsonDocument.Parse(response).RootElement.GetProperty("outcomes");
+        Assert.Equal((1, 1), (outcomes.GetProperty("sent").GetInt32(), outcomes.GetProperty("rejected").GetInt32()));
+    }
+
+    [Fact]
+    public async Task RunAsync_ValidationRequestCarryingOtherEvents_BadRequestAndNothingProcessed()
+    {
+        var body = TestEvents.Batch(Validation(), Message("m1", Bob));
+
+        var (status, response) = HttpRequests.Read(await Webhook().RunAsync(Post(body, "SubscriptionValidation")));
+
+        Assert.Equal(400, status);
+        Assert.Contains("exactly one", response, StringComparison.Ordinal);
+        Assert.Empty(_sent);
+        _store.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task RunAsync_ValidationWithoutHeader_NotAnsweredAsValidation()
+    {
+        var (status, response) = HttpRequests.Read(await Webhook().RunAsync(Post(TestEvents.Batch(Validation()), eventType: null)));
+
+        Assert.Equal(200, status);
+        Assert.DoesNotContain("validationResponse", response, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("SubscriptionDeletion")]
+    [InlineData("notification-ish")]
+    public async Task RunAsync_UnknownEventTypeHeader_BadRequestWithoutEcho(string header)
+    {
+        var (status, response) = HttpRequests.Read(await Webhook().RunAsync(Post(TestEvents.Batch(Message("m1", Bob)), header)));
+
+        Assert.Equal(400, status);
+        Assert.DoesNotContain(header, response, StringComparison.Ordinal);
+        Assert.Empty(_sent);
+    }
+
+    [Theory]
+    [InlineData(300)]
+    [InlineData(40_000)]
+    public async Task RunAsync_OptionsWithOverlongOrigin_BadRequestWithoutEcho(int length)
+    {
+        var origin = new string('o', length);
+        var request = HttpRequests.Create(HttpMethods.Options, null, null, new Dictionary<string, string> { ["WebHook-Request-Origin"] = origin });
+
+        var (status, body) = HttpRequests.Read(await Webhook().RunAsync(request));
+
+        Assert.Equal(400, status);
+        Assert.DoesNotContain(origin[..200], body, StringComparison.Ordinal);
+        Assert.False(request.HttpContext.Response.Headers.ContainsKey("WebHook-Allowed-Origin"));
+    }
+
+    [Fact]
+    public async Task RunAsync_HugeSpecVersionAndId_AnswerStaysShort()
+    {
+        var huge = new string('9', 200_000);
+        var body = $$"""[{"id":"{{huge}}","specversion":"{{huge}}","type":"T","source":"s"},{"id":"{{huge}}","specversion":"1.0","type":"{{huge}}","source":"s"}]""";
+
+        var (status, response) = HttpRequests.Read(await Webhook().RunAsync(Post(body)));
+
+        Assert.Equal(200, status);
+        Assert.True(response.Length < 300, response);
+        Assert.Equal(2, JsonDocument.Parse(response).RootElement.GetProperty("outcomes").GetProperty("rejected").GetInt32());
+    }
+
+    [Fact]
+    public async Task RunAsync_HubIgnoresCancellationForever_AnswersWithinDeadlinePlusMargin()
+    {
+        _options = new WebhookOptions { MaxConcurrency = 4, ProcessingDeadline = TimeSpan.FromSeconds(1) };
+        var never = new TaskCompletionSource<NotificationOutcome>();
+        _hub.Setup(h => h.SendNotificationAsync(It.IsAny<NotificationRequest>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .Returns(never.Task);
+        var webhook = new EventGridWebhook(
+            new EventBatchProcessor(new ChatEventRouter(Options.Create(new NotificationsOptions())), new PushDispatcher(_hub.Object, _store.Object, NullLogger<PushDispatcher>.Instance), Options.Create(_options), NullLogger<EventBatchProcessor>.Instance),
+            Options.Create(_options), TimeProvider.System, NullLogger<EventGridWebhook>.Instance);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var (status, response) = HttpRequests.Read(await webhook.RunAsync(Post(TestEvents.Batch(Message("m1", Bob)))));
+
+        clock.Stop();
+        Assert.Equal(503, status);
+        Assert.Equal(1, JsonDocument.Parse(response).RootElement.GetProperty("outcomes").GetProperty("transient").GetInt32());
+        Assert.True(clock.Elapsed < _options.ProcessingDeadline + EventGridWebhook.AnswerMargin + TimeSpan.FromSeconds(1), $"answered after {clock.Elapsed}");
+        never.SetResult(new NotificationOutcome(201, null, null));
+    }
+
+    [Fact]
+    public async Task RunAsync_BodyStreamFailsUnexpectedly_ServiceUnavailableNoException()
+    {
+        var request = HttpRequests.Create(HttpMethods.Post, [], "application/json");
+        request.Body = new ThrowingStream();
+        request.ContentLength = null;
+
+        var (status, body) = HttpRequests.Read(await Webhook().RunAsync(request));
+
+        Assert.Equal(503, status);
+        Assert.Contains("retried", body, StringComparison.Ordinal);
+    }
+
+    private sealed class ThrowingStream : MemoryStream
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("a defect below the webhook");
     }
 }

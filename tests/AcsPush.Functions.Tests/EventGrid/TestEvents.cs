@@ -1,5 +1,8 @@
+using System.Text;
 using System.Text.Json.Nodes;
+using AcsPush.Functions.EventGrid;
 using Azure.Messaging.EventGrid;
+using Xunit;
 
 namespace AcsPush.Functions.Tests.EventGrid;
 
@@ -91,10 +94,17 @@ internal static class TestEvents
 
     public static string Batch(params JsonNode[] events) => new JsonArray(events.Select(e => e.DeepClone()).ToArray()).ToJsonString();
 
-    /// <summary>The typed system data the SDK reads from <paramref name="data"/> for <paramref name="eventType"/>.</summary>
-    public static object? Typed(string eventType, JsonObject data)
+    /// <summary>The event the webhook's parser reads from one Event Grid event of <paramref name="eventType"/> with <paramref name="data"/>.</summary>
+    public static IncomingEvent Incoming(string eventType, JsonNode? data, string id = "ev-1")
     {
-        var parsed = EventGridEvent.ParseMany(BinaryData.FromString(Batch(EventGridEnvelope("e", eventType, data))));
+        var parsed = EventGridRequestParser.Parse(Encoding.UTF8.GetBytes(Batch(EventGridEnvelope(id, eventType, data?.DeepClone()!))), "application/json");
+        return Assert.Single(parsed.Events);
+    }
+
+    /// <summary>The typed system data the Event Grid SDK reads from <paramref name="data"/>: an independent reading to compare with.</summary>
+    public static object? SdkTyped(string eventType, JsonObject data)
+    {
+        var parsed = EventGridEvent.ParseMany(BinaryData.FromString(Batch(EventGridEnvelope("e", eventType, data.DeepClone()))));
         return parsed[0].TryGetSystemEventData(out var typed) ? typed : null;
     }
 }

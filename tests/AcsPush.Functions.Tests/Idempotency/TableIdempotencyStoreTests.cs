@@ -13,215 +13,282 @@ namespace AcsPush.Functions.Tests.Idempotency;
 public sealed class TableIdempotencyStoreTests : IAsyncLifetime
 {
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(2);
+    private static readonly string[] Formats = ["apple", "fcmv1"];
+    private const string EventId = "5f8e2a47-1111-4a2b-9c3d-000000000001";
 
     private readonly string _tableName = AzuriteTables.UniqueTableName("idemstore");
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 10, 0, 0, TimeSpan.Zero));
     private readonly TableServiceClient _service = AzuriteTables.ServiceClient();
 
-    private TableIdempotencyStore Store() => new(
-        _service,
-        Options.Create(new IdempotencyOptions { ConnectionString = AzuriteTables.ConnectionString, TableName = _tableName, LeaseDuration = LeaseDuration }),
-        _time,
-        NullLogger<TableIdempotencyStore>.Instance);
+    private IOptions<IdempotencyOptions> Settings => Options.Create(new IdempotencyOptions { ConnectionString = AzuriteTables.ConnectionString, TableName = _tableName, LeaseDuration = LeaseDuration });
 
-    private static IdempotencyKey Key(string eventId = "5f8e2a47-1111-4a2b-9c3d-000000000001", string format = "apple") =>
-        new(eventId, "acsuser_" + new string('a', 64), format);
+    private TableIdempotencyStore Store(TableServiceClient? service = null) => new(service ?? _service, Settings, _time, NullLogger<TableIdempotencyStore>.Instance);
+
+    private TableClient Table => _service.GetTableClient(_tableName);
+
+    private static Task<EventClaim> Claim(TableIdempotencyStore store, string eventId = EventId) =>
+        store.ClaimAsync(EventKey.For(eventId), eventId, Formats);
+
+    private static Dictionary<string, FormatState> Results(FormatState apple, FormatState fcmv1) => new() { ["apple"] = apple, ["fcmv1"] = fcmv1 };
+
+    private async Task<TableEntity> Row(string eventId = EventId) => (await Table.GetEntityAsync<TableEntity>(EventKey.For(eventId).Hash, TableIdempotencyStore.RowKey)).Value;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _service.DeleteTableAsync(_tableName);
 
     [Fact]
-    public async Task TryAcquireAsync_NewKey_AcquiresAndCreatesTable()
+    public async Task ClaimAsync_NewEvent_AcquiresEveryFormatWithOneRecord()
     {
         using var store = Store();
 
-        var result = await store.TryAcquireAsync(Key());
+        var claim = await Claim(store);
 
-        Assert.Equal(LeaseStatus.Acquired, result.Status);
-        Assert.NotNull(result.Lease);
-        Assert.Equal(_time.GetUtcNow() + LeaseDuration, result.Lease!.Until);
-        Assert.False(string.IsNullOrEmpty(result.Lease.ETag));
+        Assert.Equal(ClaimStatus.Acquired, claim.Status);
+        Assert.Equal(Formats, claim.ToSend);
+        Assert.Empty(claim.Done);
+        Assert.False(string.IsNullOrEmpty(claim.ETag));
+        var row = await Row();
+        Assert.Equal(_time.GetUtcNow(), row.GetDateTimeOffset(TableIdempotencyStore.CreatedAtProperty));
+        Assert.Equal(_time.GetUtcNow() + LeaseDuration, row.GetDateTimeOffset(TableIdempotencyStore.LeaseUntilProperty));
+        Assert.Equal(EventId, row.GetString(TableIdempotencyStore.EventIdProperty));
+        Assert.Single(Table.Query<TableEntity>());
     }
 
-    // Real clients on Azurite, except that creating the table is refused as it is where the role is scoped to the table.
-    private (Mock<TableClient> Table, TableServiceClient Service) RefusingCreation(int status)
+    [Fact]
+    public async Task ClaimAsync_LeaseActive_HeldElsewhere()
+    {
+        using var store = Store();
+        await Claim(store);
+        _time.Advance(LeaseDuration - TimeSpan.FromTicks(1));
+
+        Assert.Equal(ClaimStatus.HeldElsewhere, (await Claim(store)).Status);
+    }
+
+    [Fact]
+    public async Task ClaimAsync_LeaseExactlyAtExpiry_TakesOver()
+    {
+        using var store = Store();
+        var first = await Claim(store);
+        _time.Advance(LeaseDuration);
+
+        var takeover = await Claim(store);
+
+        Assert.Equal(ClaimStatus.Acquired, takeover.Status);
+        Assert.NotEqual(first.LeaseId, takeover.LeaseId);
+        Assert.Equal(first.CreatedAt, takeover.CreatedAt);
+        Assert.Equal(ClaimStatus.HeldElsewhere, (await Claim(store)).Status);
+    }
+
+    [Theory]
+    [InlineData(FormatState.Sent, FormatState.Sent)]
+    [InlineData(FormatState.Sent, FormatState.Rejected)]
+    [InlineData(FormatState.Rejected, FormatState.Rejected)]
+    public async Task RecordAsync_EveryFormatDone_LaterClaimsAlreadyDoneEvenAfterADay(FormatState apple, FormatState fcmv1)
+    {
+        using var store = Store();
+        await store.RecordAsync(await Claim(store), Results(apple, fcmv1));
+        _time.Advance(TimeSpan.FromDays(1));
+
+        var again = await Claim(store);
+
+        Assert.Equal(ClaimStatus.AlreadyDone, again.Status);
+        Assert.Equal(Results(apple, fcmv1), again.Done);
+    }
+
+    [Fact]
+    public async Task RecordAsync_OneFormatPending_NextClaimAcquiresOnlyThatFormatAtOnce()
+    {
+        using var store = Store();
+        await store.RecordAsync(await Claim(store), Results(FormatState.Sent, FormatState.Pending));
+
+        var again = await Claim(store);
+
+        Assert.Equal(ClaimStatus.Acquired, again.Status);
+        Assert.Equal(["fcmv1"], again.ToSend);
+        Assert.Equal(FormatState.Sent, again.Done["apple"]);
+        var row = await Row();
+        Assert.Equal("Sent", row.GetString("apple"));
+        Assert.Null(row.GetString("fcmv1"));
+    }
+
+    [Fact]
+    public async Task RecordAsync_NothingDone_ReleasesTheLeaseAtOnce()
+    {
+        using var store = Store();
+        var first = await Claim(store);
+        await store.RecordAsync(first, Results(FormatState.Pending, FormatState.Pending));
+
+        var again = await Claim(store);
+
+        Assert.Equal(ClaimStatus.Acquired, again.Status);
+        Assert.Equal(Formats, again.ToSend);
+        Assert.NotEqual(first.LeaseId, again.LeaseId);
+    }
+
+    [Fact]
+    public async Task RecordAsync_LeaseTakenOverMeanwhile_MergesWithoutDroppingTheNewHolder()
+    {
+        using var store = Store();
+        var slow = await Claim(store);
+        _time.Advance(LeaseDuration + TimeSpan.FromSeconds(1));
+        var takeover = await Claim(store);
+
+        await store.RecordAsync(slow, Results(FormatState.Sent, FormatState.Pending));
+        Assert.Equal(ClaimStatus.HeldElsewhere, (await Claim(store)).Status);
+        await store.RecordAsync(takeover, Results(FormatState.Pending, FormatState.Sent));
+
+        var row = await Row();
+        Assert.Equal(("Sent", "Sent"), (row.GetString("apple"), row.GetString("fcmv1")));
+        Assert.Equal(ClaimStatus.AlreadyDone, (await Claim(store)).Status);
+    }
+
+    [Fact]
+    public async Task RecordAsync_RecordDeletedMeanwhile_WritesTheOutcomeAgain()
+    {
+        using var store = Store();
+        var claim = await Claim(store);
+        await Table.DeleteEntityAsync(claim.Key.Hash, TableIdempotencyStore.RowKey);
+
+        await store.RecordAsync(claim, Results(FormatState.Sent, FormatState.Sent));
+
+        Assert.Equal(ClaimStatus.AlreadyDone, (await Claim(store)).Status);
+    }
+
+    // Real clients on Azurite, except that one call of the table client is intercepted to stage a race.
+    private TableServiceClient Intercepting(Action<Mock<TableClient>> setup)
     {
         var table = new Mock<TableClient>(AzuriteTables.ConnectionString, _tableName) { CallBase = true };
-        table.Setup(t => t.CreateIfNotExistsAsync(It.IsAny<CancellationToken>())).ThrowsAsync(new RequestFailedException(status, "refused"));
+        setup(table);
         var service = new Mock<TableServiceClient>(AzuriteTables.ConnectionString) { CallBase = true };
         service.Setup(s => s.GetTableClient(_tableName)).Returns(table.Object);
-        return (table, service.Object);
+        return service.Object;
+    }
+
+    [Fact]
+    public async Task ClaimAsync_RecordDeletedAfterTheConflict_InsertsAgain()
+    {
+        using (var first = Store())
+        {
+            await Claim(first);
+        }
+
+        var deleted = false;
+        using var store = Store(Intercepting(table => table
+            .Setup(t => t.GetEntityIfExistsAsync<TableEntity>(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<IEnumerable<string>>(), It.IsAny<CancellationToken>()))
+            .Returns(async (string pk, string rk, IEnumerable<string>? _, CancellationToken ct) =>
+            {
+                if (!deleted)
+                {
+                    deleted = true;
+                    await Table.DeleteEntityAsync(pk, rk, cancellationToken: ct); // a retention sweep between the 409 and the read
+                }
+
+                return await Table.GetEntityIfExistsAsync<TableEntity>(pk, rk, cancellationToken: ct);
+            })));
+
+        var claim = await Claim(store);
+
+        Assert.True(deleted);
+        Assert.Equal(ClaimStatus.Acquired, claim.Status);
+        Assert.Equal(Formats, claim.ToSend);
+    }
+
+    [Fact]
+    public async Task ClaimAsync_AnotherTakeoverBetweenReadAndUpdate_HeldElsewhere()
+    {
+        using (var crashed = Store())
+        {
+            await Claim(crashed);
+        }
+
+        _time.Advance(LeaseDuration + TimeSpan.FromSeconds(1));
+        var rival = Store();
+        using var store = Store(Intercepting(table => table
+            .Setup(t => t.GetEntityIfExistsAsync<TableEntity>(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<IEnumerable<string>>(), It.IsAny<CancellationToken>()))
+            .Returns(async (string pk, string rk, IEnumerable<string>? _, CancellationToken ct) =>
+            {
+                var read = await Table.GetEntityIfExistsAsync<TableEntity>(pk, rk, cancellationToken: ct);
+                Assert.Equal(ClaimStatus.Acquired, (await Claim(rival)).Status); // the rival takes over after this read
+                return read;
+            })));
+
+        var claim = await Claim(store);
+
+        Assert.Equal(ClaimStatus.HeldElsewhere, claim.Status);
+        rival.Dispose();
+    }
+
+    [Fact]
+    public async Task ClaimAsync_ConcurrentClaims_ExactlyOneAcquires()
+    {
+        using var store = Store();
+        await Claim(store, "warm-up");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Claim(store)));
+
+        Assert.Single(results, r => r.Status == ClaimStatus.Acquired);
+        Assert.All(results.Where(r => r.Status != ClaimStatus.Acquired), r => Assert.Equal(ClaimStatus.HeldElsewhere, r.Status));
+    }
+
+    [Theory]
+    [InlineData("a/b#c?d\\e")]
+    [InlineData("tab\there\u0001")]
+    [InlineData("emoji \U0001F600 and é")]
+    [InlineData(null)]
+    public async Task ClaimAsync_AnyEventId_KeyedByItsHashAndRoundTrips(string? eventId)
+    {
+        eventId ??= new string('x', 40_000); // over Table storage's 32K-character property and 1 KiB key limits
+        using var store = Store();
+        await store.RecordAsync(await Claim(store, eventId), Results(FormatState.Sent, FormatState.Sent));
+
+        Assert.Equal(ClaimStatus.AlreadyDone, (await Claim(store, eventId)).Status);
+        Assert.Equal(ClaimStatus.Acquired, (await Claim(store, eventId + "2")).Status);
+        var row = await Row(eventId);
+        Assert.Matches("^[0-9a-f]{64}$", row.PartitionKey);
+        Assert.True(row.GetString(TableIdempotencyStore.EventIdProperty)!.Length <= TableIdempotencyStore.EventIdPreviewLength);
     }
 
     [Theory]
     [InlineData(403)]
     [InlineData(409)]
-    public async Task TryAcquireAsync_TableCreationRefused_UsesExistingTableAndWarnsOnce(int status)
+    public async Task ClaimAsync_TableCreationRefused_UsesExistingTableAndWarnsOnce(int status)
     {
         await _service.CreateTableAsync(_tableName);
-        var (table, service) = RefusingCreation(status);
+        Mock<TableClient>? refusing = null;
+        var service = Intercepting(table =>
+        {
+            refusing = table;
+            table.Setup(t => t.CreateIfNotExistsAsync(It.IsAny<CancellationToken>())).ThrowsAsync(new RequestFailedException(status, "refused"));
+        });
         var logger = new CapturingLogger<TableIdempotencyStore>();
-        using var store = new TableIdempotencyStore(service, Options.Create(new IdempotencyOptions { ConnectionString = AzuriteTables.ConnectionString, TableName = _tableName, LeaseDuration = LeaseDuration }), _time, logger);
+        using var store = new TableIdempotencyStore(service, Settings, _time, logger);
 
-        var first = await store.TryAcquireAsync(Key("event-1"));
-        var second = await store.TryAcquireAsync(Key("event-2"));
+        Assert.Equal(ClaimStatus.Acquired, (await Claim(store, "event-1")).Status);
+        Assert.Equal(ClaimStatus.Acquired, (await Claim(store, "event-2")).Status);
 
-        Assert.Equal(LeaseStatus.Acquired, first.Status);
-        Assert.Equal(LeaseStatus.Acquired, second.Status);
-        var (partitionKey, rowKey) = TableIdempotencyStore.ToEntityKeys(Key("event-2"));
-        Assert.True((await _service.GetTableClient(_tableName).GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey)).HasValue);
-        table.Verify(t => t.CreateIfNotExistsAsync(It.IsAny<CancellationToken>()), Times.Once);
+        refusing!.Verify(t => t.CreateIfNotExistsAsync(It.IsAny<CancellationToken>()), Times.Once);
         Assert.Single(logger.Lines, l => l.StartsWith("Warning:", StringComparison.Ordinal) && l.Contains(_tableName, StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task TryAcquireAsync_TableCreationFailsOtherwise_Throws()
+    public async Task ClaimAsync_TableCreationFailsOtherwise_Throws()
     {
-        var (_, service) = RefusingCreation(500);
-        using var store = new TableIdempotencyStore(service, Options.Create(new IdempotencyOptions { ConnectionString = AzuriteTables.ConnectionString, TableName = _tableName, LeaseDuration = LeaseDuration }), _time, NullLogger<TableIdempotencyStore>.Instance);
+        using var store = Store(Intercepting(table =>
+            table.Setup(t => t.CreateIfNotExistsAsync(It.IsAny<CancellationToken>())).ThrowsAsync(new RequestFailedException(500, "boom"))));
 
-        var error = await Assert.ThrowsAsync<RequestFailedException>(() => store.TryAcquireAsync(Key()));
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => Claim(store));
 
         Assert.Equal(500, error.Status);
     }
 
     [Fact]
-    public async Task TryAcquireAsync_LeaseActive_HeldElsewhere()
+    public void ClientOptions_BoundRetriesAndNetworkTimeout()
     {
-        using var store = Store();
-        await store.TryAcquireAsync(Key());
-        _time.Advance(LeaseDuration - TimeSpan.FromSeconds(1));
+        var options = TableIdempotencyStore.ClientOptions();
 
-        var second = await store.TryAcquireAsync(Key());
-
-        Assert.Equal(LeaseStatus.HeldElsewhere, second.Status);
-        Assert.Null(second.Lease);
-    }
-
-    [Theory]
-    [InlineData(CompletionState.Sent)]
-    [InlineData(CompletionState.Rejected)]
-    public async Task TryAcquireAsync_AfterComplete_AlreadyCompletedEvenAfterLeaseTime(CompletionState state)
-    {
-        using var store = Store();
-        var first = await store.TryAcquireAsync(Key());
-        await store.CompleteAsync(first.Lease!, state);
-        _time.Advance(TimeSpan.FromDays(1));
-
-        var again = await store.TryAcquireAsync(Key());
-
-        Assert.Equal(LeaseStatus.AlreadyCompleted, again.Status);
-    }
-
-    [Fact]
-    public async Task TryAcquireAsync_AfterRelease_AcquiresAgain()
-    {
-        using var store = Store();
-        var first = await store.TryAcquireAsync(Key());
-        await store.ReleaseAsync(first.Lease!);
-
-        var again = await store.TryAcquireAsync(Key());
-
-        Assert.Equal(LeaseStatus.Acquired, again.Status);
-        Assert.NotEqual(first.Lease!.LeaseId, again.Lease!.LeaseId);
-    }
-
-    [Fact]
-    public async Task TryAcquireAsync_LeaseExpired_TakesOverOnce()
-    {
-        using var store = Store();
-        var crashed = await store.TryAcquireAsync(Key());
-        _time.Advance(LeaseDuration + TimeSpan.FromSeconds(1));
-
-        var takeover = await store.TryAcquireAsync(Key());
-        var third = await store.TryAcquireAsync(Key());
-
-        Assert.Equal(LeaseStatus.Acquired, takeover.Status);
-        Assert.NotEqual(crashed.Lease!.ETag, takeover.Lease!.ETag);
-        Assert.Equal(LeaseStatus.HeldElsewhere, third.Status);
-    }
-
-    [Fact]
-    public async Task ReleaseAsync_LeaseTakenOver_DoesNotReleaseNewHolder()
-    {
-        using var store = Store();
-        var stale = await store.TryAcquireAsync(Key());
-        _time.Advance(LeaseDuration + TimeSpan.FromSeconds(1));
-        await store.TryAcquireAsync(Key());
-
-        await store.ReleaseAsync(stale.Lease!);
-
-        Assert.Equal(LeaseStatus.HeldElsewhere, (await store.TryAcquireAsync(Key())).Status);
-    }
-
-    [Fact]
-    public async Task CompleteAsync_LeaseTakenOver_StillRecordsCompletion()
-    {
-        using var store = Store();
-        var slow = await store.TryAcquireAsync(Key());
-        _time.Advance(LeaseDuration + TimeSpan.FromSeconds(1));
-        await store.TryAcquireAsync(Key());
-
-        await store.CompleteAsync(slow.Lease!, CompletionState.Sent);
-
-        Assert.Equal(LeaseStatus.AlreadyCompleted, (await store.TryAcquireAsync(Key())).Status);
-    }
-
-    [Fact]
-    public async Task TryAcquireAsync_SameEventOtherFormat_Independent()
-    {
-        using var store = Store();
-        var apple = await store.TryAcquireAsync(Key(format: "apple"));
-        await store.CompleteAsync(apple.Lease!, CompletionState.Sent);
-
-        var fcm = await store.TryAcquireAsync(Key(format: "fcmv1"));
-
-        Assert.Equal(LeaseStatus.Acquired, fcm.Status);
-    }
-
-    [Fact]
-    public async Task TryAcquireAsync_ConcurrentClaims_ExactlyOneAcquires()
-    {
-        using var store = Store();
-        await store.TryAcquireAsync(Key("warm-up"));
-
-        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => store.TryAcquireAsync(Key())));
-
-        Assert.Single(results, r => r.Status == LeaseStatus.Acquired);
-        Assert.All(results.Where(r => r.Status != LeaseStatus.Acquired), r => Assert.Equal(LeaseStatus.HeldElsewhere, r.Status));
-    }
-
-    [Theory]
-    [InlineData("5f8e2a47-1111-4a2b-9c3d-000000000001", "5f8e2a47-1111-4a2b-9c3d-000000000001")]
-    [InlineData("with/slash", null)]
-    [InlineData("hash#and?query", null)]
-    [InlineData("tab\there", null)]
-    public void ToEntityKeys_EventId_UsesSafeIdOrHash(string eventId, string? expectedPartition)
-    {
-        var (partitionKey, rowKey) = TableIdempotencyStore.ToEntityKeys(new IdempotencyKey(eventId, "acsuser_abc", "fcmv1"));
-
-        if (expectedPartition is null)
-        {
-            Assert.StartsWith("sha256-", partitionKey, StringComparison.Ordinal);
-            Assert.Equal(71, partitionKey.Length);
-        }
-        else
-        {
-            Assert.Equal(expectedPartition, partitionKey);
-        }
-
-        Assert.Equal("fcmv1-acsuser_abc", rowKey);
-    }
-
-    [Fact]
-    public async Task TryAcquireAsync_UnsafeEventId_RoundTrips()
-    {
-        using var store = Store();
-        var first = await store.TryAcquireAsync(Key("a/b#c?d"));
-        await store.CompleteAsync(first.Lease!, CompletionState.Sent);
-
-        Assert.Equal(LeaseStatus.AlreadyCompleted, (await store.TryAcquireAsync(Key("a/b#c?d"))).Status);
-        Assert.Equal(LeaseStatus.Acquired, (await store.TryAcquireAsync(Key("a/b#c?e"))).Status);
+        Assert.Equal(2, options.Retry.MaxRetries);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.Retry.NetworkTimeout);
+        Assert.True(options.Retry.MaxDelay <= TimeSpan.FromSeconds(1));
     }
 }

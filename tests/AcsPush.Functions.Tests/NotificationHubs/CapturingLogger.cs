@@ -5,9 +5,23 @@ namespace AcsPush.Functions.Tests.NotificationHubs;
 /// <summary>Keeps every formatted log line, with its exception text, to prove secrets never reach a log.</summary>
 internal class CapturingLogger(List<string> lines) : ILogger
 {
+    private readonly List<string> messages = [];
+
     public CapturingLogger()
         : this([])
     {
+    }
+
+    /// <summary>The formatted messages alone, without exception text.</summary>
+    public IReadOnlyList<string> Messages
+    {
+        get
+        {
+            lock (lines)
+            {
+                return [.. messages];
+            }
+        }
     }
 
     public IReadOnlyList<string> Lines
@@ -28,9 +42,11 @@ internal class CapturingLogger(List<string> lines) : ILogger
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
+        var message = formatter(state, exception);
         lock (lines)
         {
-            lines.Add($"{logLevel}: {formatter(state, exception)} {exception}");
+            lines.Add($"{logLevel}: {message} {exception}");
+            messages.Add(message);
         }
     }
 }
@@ -44,6 +60,8 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
     private readonly CapturingLogger all = new();
 
     public IReadOnlyList<string> Lines => all.Lines;
+
+    public IReadOnlyList<string> Messages => all.Messages;
 
     public ILogger CreateLogger(string categoryName) => all;
 

@@ -107,7 +107,7 @@ public sealed class NotificationHubsClientTests : IDisposable
     }
 
     [Fact]
-    public async Task SendNotificationAsync_TooManyRequestsWithRetryAfterThenCreated_WaitsAndSignsAgain()
+    public async Task SendNotificationAsync_TooManyRequestsWithRetryAfterThenCreated_WaitsAndSendsTheSameRequestWithAValidToken()
     {
         // Arrange
         Hub.Respond(HttpStatusCode.TooManyRequests, r => r.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(3)))
@@ -116,18 +116,59 @@ public sealed class NotificationHubsClientTests : IDisposable
         // Act
         var outcome = await Client.SendNotificationAsync(AppleAlert(), Tag);
 
-        // Assert: one wait of exactly the Retry-After, and a second token signed after it, alone in its header.
+        // Assert: one wait of exactly the Retry-After, and the retry carries one valid token, alone in its header.
         Assert.Equal(201, outcome.Status);
         Assert.Equal("second", outcome.TrackingId);
         Assert.Equal([TimeSpan.FromSeconds(3)], host.Clock.Delays);
         Assert.Equal(2, Hub.Requests.Count);
-        var first = SasParts.Parse(Hub.Requests[0].Header("Authorization"));
         var second = SasParts.Parse(Hub.Requests[1].Header("Authorization"));
-        Assert.Equal(Seconds(first.Expiry) + 3, Seconds(second.Expiry));
         Assert.Equal(second.ExpectedSignature(Key), second.Signature);
-        Assert.NotEqual(first.Signature, second.Signature);
+        Assert.True(Seconds(second.Expiry) - Start.AddSeconds(3).ToUnixTimeSeconds() >= SharedAccessSignatureHandler.MinRemainingLifetime.TotalSeconds);
         Assert.Equal(Hub.Requests[0].Body, Hub.Requests[1].Body);
         Assert.Equal(Tag, Hub.Requests[1].Header("ServiceBusNotification-Tags"));
+    }
+
+    [Fact]
+    public async Task SendNotificationAsync_SendsSoonAfterEachOther_ReuseOneCachedToken()
+    {
+        Hub.Respond(HttpStatusCode.Created).Respond(HttpStatusCode.Created);
+
+        await Client.SendNotificationAsync(AppleAlert(), Tag);
+        host.Clock.Advance(SharedAccessSignatureHandler.TokenLifetime - SharedAccessSignatureHandler.MinRemainingLifetime);
+        await Client.SendNotificationAsync(AppleAlert(), Tag);
+
+        Assert.Equal(Hub.Requests[0].Header("Authorization"), Hub.Requests[1].Header("Authorization"));
+    }
+
+    [Fact]
+    public async Task SendNotificationAsync_CachedTokenNearItsExpiry_SignsANewOne()
+    {
+        Hub.Respond(HttpStatusCode.Created).Respond(HttpStatusCode.Created);
+
+        await Client.SendNotificationAsync(AppleAlert(), Tag);
+        var elapsed = SharedAccessSignatureHandler.TokenLifetime - SharedAccessSignatureHandler.MinRemainingLifetime + TimeSpan.FromSeconds(1);
+        host.Clock.Advance(elapsed);
+        await Client.SendNotificationAsync(AppleAlert(), Tag);
+
+        var first = SasParts.Parse(Hub.Requests[0].Header("Authorization"));
+        var second = SasParts.Parse(Hub.Requests[1].Header("Authorization"));
+        Assert.Equal(Seconds(first.Expiry) + (long)elapsed.TotalSeconds, Seconds(second.Expiry));
+        Assert.Equal(second.ExpectedSignature(Key), second.Signature);
+        Assert.NotEqual(first.Signature, second.Signature);
+    }
+
+    [Fact]
+    public async Task SendNotificationAsync_RetryAfterPastTheCallersDeadline_StopsWithoutWaiting()
+    {
+        Hub.Respond(HttpStatusCode.TooManyRequests, r => r.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(5)));
+        var notification = AppleAlert() with { Deadline = Start.AddSeconds(4) };
+
+        var exception = await Assert.ThrowsAsync<NotificationHubsException>(() => Client.SendNotificationAsync(notification, Tag));
+
+        Assert.True(exception.IsTransient);
+        Assert.Single(Hub.Requests);
+        Assert.Empty(host.Clock.Delays);
+        Assert.Contains("the caller's deadline", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -241,8 +282,8 @@ public sealed class NotificationHubsClientTests : IDisposable
     public async Task SendNotificationAsync_PersistentNetworkFailure_RetriesThenThrowsTransientWithStatusZero()
     {
         Configure(s => s["MaxAttempts"] = "2");
-        Hub.Respond((_, _) => throw new HttpRequestException("connection refused"))
-            .Respond((_, _) => throw new HttpRequestException("connection refused"));
+        Hub.Respond((_, _) => throw new HttpRequestException(HttpRequestError.ConnectionError, "connection refused"))
+            .Respond((_, _) => throw new HttpRequestException(HttpRequestError.ConnectionError, "connection refused"));
 
         var exception = await Assert.ThrowsAsync<NotificationHubsException>(() => Client.SendNotificationAsync(AppleAlert(), Tag));
 
@@ -254,19 +295,48 @@ public sealed class NotificationHubsClientTests : IDisposable
     }
 
     [Fact]
-    public async Task SendNotificationAsync_AttemptHangsPastAttemptTimeout_RetriesAndSucceeds()
+    public async Task SendNotificationAsync_AttemptHangsPastAttemptTimeout_DoesNotRepeatTheSend()
+    {
+        // The hub may have accepted the send and only be late to say so: a repeat would reach the device again.
+        Hub.Respond(async (_, token) =>
+        {
+            host.Clock.Advance(TimeSpan.FromSeconds(11));
+            await Task.Delay(Timeout.Infinite, token);
+            return new HttpResponseMessage(HttpStatusCode.Created);
+        });
+
+        var exception = await Assert.ThrowsAsync<NotificationHubsException>(() => Client.SendNotificationAsync(AppleAlert(), Tag));
+
+        Assert.True(exception.IsTransient);
+        Assert.Equal(0, exception.Status);
+        Assert.Single(Hub.Requests);
+        Assert.Contains("may have reached the hub", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SendNotificationAsync_ConnectionLostAfterSending_DoesNotRepeatTheSend()
+    {
+        Hub.Respond((_, _) => throw new HttpRequestException(HttpRequestError.ResponseEnded, "the server closed the connection"));
+
+        var exception = await Assert.ThrowsAsync<NotificationHubsException>(() => Client.SendNotificationAsync(AppleAlert(), Tag));
+
+        Assert.True(exception.IsTransient);
+        Assert.Single(Hub.Requests);
+    }
+
+    [Fact]
+    public async Task CreateOrUpdateInstallationAsync_AttemptHangsPastAttemptTimeout_RetriesTheIdempotentPut()
     {
         Hub.Respond(async (_, token) =>
             {
                 host.Clock.Advance(TimeSpan.FromSeconds(11));
                 await Task.Delay(Timeout.Infinite, token);
-                return new HttpResponseMessage(HttpStatusCode.Created);
+                return new HttpResponseMessage(HttpStatusCode.OK);
             })
-            .Respond(HttpStatusCode.Created);
+            .Respond(HttpStatusCode.OK);
 
-        var outcome = await Client.SendNotificationAsync(AppleAlert(), Tag);
+        await Client.CreateOrUpdateInstallationAsync(new Installation("device-1", InstallationPlatform.Apns, new string('a', 64), ["acsuser_x"]));
 
-        Assert.Equal(201, outcome.Status);
         Assert.Equal(2, Hub.Requests.Count);
     }
 

@@ -31,9 +31,9 @@ public sealed class NotificationHubsResilienceTests
     private RetryStrategyOptions<HttpResponseMessage> Retry() =>
         Assert.IsType<RetryStrategyOptions<HttpResponseMessage>>(Strategies(Settings())[1].Options);
 
-    private async Task<bool> ShouldRetry(Outcome<HttpResponseMessage> outcome, DateTimeOffset? deadline = null)
+    private async Task<bool> ShouldRetry(Outcome<HttpResponseMessage> outcome, DateTimeOffset? deadline = null, HttpMethod? method = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "https://contoso-ns.servicebus.windows.net/hub/messages/");
+        using var request = new HttpRequestMessage(method ?? HttpMethod.Post, "https://contoso-ns.servicebus.windows.net/hub/messages/");
         if (deadline is { } value)
         {
             request.Options.Set(NotificationHubsResilience.Deadline, value);
@@ -120,19 +120,28 @@ public sealed class NotificationHubsResilienceTests
         }
     }
 
-    public static TheoryData<Exception, bool> Failures() => new()
+    public static TheoryData<string, Exception, bool> Failures() => new()
     {
-        { new HttpRequestException("connection reset"), true },
-        { new TimeoutRejectedException("attempt timed out"), true },
-        { new OperationCanceledException("caller gave up"), false },
-        { new InvalidOperationException("a defect"), false },
+        // A send (POST) is repeated only when it certainly never reached the hub.
+        { "POST", new HttpRequestException(HttpRequestError.ConnectionError, "connection refused"), true },
+        { "POST", new HttpRequestException(HttpRequestError.NameResolutionError, "no such host"), true },
+        { "POST", new HttpRequestException(HttpRequestError.SecureConnectionError, "TLS handshake failed"), true },
+        { "POST", new HttpRequestException("connection reset"), false },
+        { "POST", new HttpRequestException(HttpRequestError.ResponseEnded, "closed after sending"), false },
+        { "POST", new TimeoutRejectedException("attempt timed out"), false },
+        // Installations are idempotent PUT/DELETE: any network failure or attempt timeout is retried.
+        { "PUT", new HttpRequestException("connection reset"), true },
+        { "PUT", new TimeoutRejectedException("attempt timed out"), true },
+        { "DELETE", new TimeoutRejectedException("attempt timed out"), true },
+        { "POST", new OperationCanceledException("caller gave up"), false },
+        { "PUT", new InvalidOperationException("a defect"), false },
     };
 
     [Theory]
     [MemberData(nameof(Failures))]
-    public async Task ShouldHandle_Exception_RetriesNetworkFailuresAndAttemptTimeoutsOnly(Exception failure, bool retried)
+    public async Task ShouldHandle_Exception_RetriesOnlyWhatCannotMultiplyASend(string method, Exception failure, bool retried)
     {
-        Assert.Equal(retried, await ShouldRetry(Outcome.FromException<HttpResponseMessage>(failure)));
+        Assert.Equal(retried, await ShouldRetry(Outcome.FromException<HttpResponseMessage>(failure), method: new HttpMethod(method)));
     }
 
     [Theory]

@@ -30,12 +30,14 @@ public class NotificationTextTests
         Assert.Equal(expected, NotificationText.Preview(text, max));
     }
 
+    // Built at run time: an attribute argument cannot carry a lone surrogate (it would arrive as U+FFFD already).
+    public static TheoryData<string> UnpairedSurrogates() => new() { "a" + (char)0xD800 + "b", "x" + (char)0xDC00 + "y", ((char)0xD83D).ToString() };
+
     [Theory]
-    [InlineData("a\uD800b")]
-    [InlineData("x\uDC00y")]
-    [InlineData("\uD83D")]
+    [MemberData(nameof(UnpairedSurrogates), DisableDiscoveryEnumeration = true)]
     public void Clean_UnpairedSurrogate_ReplacedSoUtf8IsValid(string text)
     {
+        Assert.DoesNotContain('\uFFFD', text);
         var clean = NotificationText.Clean(text);
 
         Assert.Contains('\uFFFD', clean);
@@ -49,5 +51,39 @@ public class NotificationTextTests
     public void FromHtml_Markup_ReturnsPlainText(string html, string expected)
     {
         Assert.Equal(expected, NotificationText.Clean(NotificationText.FromHtml(html)));
+    }
+
+    [Theory]
+    [InlineData("a < b and c > d", "a   d")]
+    [InlineData("no tags < here", "no tags < here")]
+    [InlineData("<<<b>x", " x")]
+    [InlineData("x<", "x<")]
+    public void FromHtml_UnclosedOrNestedAngles_StripsOnlyCompleteTags(string html, string expected)
+    {
+        Assert.Equal(expected, NotificationText.FromHtml(html));
+    }
+
+    [Fact]
+    public void FromHtml_SixHundredThousandOpeningAngles_ReturnsTextInLinearTime()
+    {
+        var html = new string('<', 600_000);
+
+        var text = NotificationText.FromHtml(html);
+
+        // No regular expression: an unclosed '<' is text, and only the first MaxInputLength characters are read.
+        Assert.Equal(new string('<', NotificationText.MaxInputLength), text);
+        Assert.EndsWith(NotificationText.Ellipsis, NotificationText.Preview(html, 180), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Preview_TextLongerThanInputBound_EndsWithEllipsisEvenWhenFewElements()
+    {
+        // One grapheme cluster longer than the bound: a letter with 40,000 combining marks.
+        var text = "e" + new string('\u0301', 40_000);
+
+        var preview = NotificationText.Preview(text, 180);
+
+        Assert.EndsWith(NotificationText.Ellipsis, preview, StringComparison.Ordinal);
+        Assert.True(preview.Length <= NotificationText.MaxInputLength + 1);
     }
 }

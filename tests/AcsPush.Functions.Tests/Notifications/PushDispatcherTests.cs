@@ -1,142 +1,189 @@
-using Xunit;
+using AcsPush.Functions.EventGrid;
 using AcsPush.Functions.Idempotency;
 using AcsPush.Functions.NotificationHubs;
 using AcsPush.Functions.Notifications;
 using AcsPush.Functions.Tests.NotificationHubs;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
+using Xunit;
 
 namespace AcsPush.Functions.Tests.Notifications;
 
-public class PushDispatcherTests
+public sealed class PushDispatcherTests : IDisposable
 {
     private const string Recipient = "8:acs:9f2c5a3e-6f1b-4c55-9a55-2a3b1c0d9e8f_0000001f-bob";
-    private static readonly PushNotification Push = new("ev-1", Recipient, PushKinds.ChatMessage, "Alice", "Hi", "19:t@thread.v2", "1");
+    private static readonly PushNotification Push = new("ev-1", EventKey.For("ev-1"), Recipient, PushKinds.ChatMessage, "Alice", "Hi", "19:t@thread.v2", "1");
 
     private readonly Mock<INotificationHubsClient> _hub = new(MockBehavior.Strict);
     private readonly Mock<IIdempotencyStore> _store = new(MockBehavior.Strict);
+    private readonly DeliveryDeadline _deadline = DeliveryDeadline.Start(TimeSpan.FromSeconds(20), TimeProvider.System);
+    private readonly List<IReadOnlyDictionary<string, FormatState>> _recorded = [];
 
-    private PushDispatcher Dispatcher() => new(_hub.Object, _store.Object, NullLogger<PushDispatcher>.Instance);
+    public void Dispose() => _deadline.Dispose();
 
-    private static PushLease LeaseFor(IdempotencyKey key) => new(key, "lease", DateTimeOffset.UnixEpoch, "etag");
+    private PushDispatcher Dispatcher(Microsoft.Extensions.Logging.ILogger<PushDispatcher>? logger = null) =>
+        new(_hub.Object, _store.Object, logger ?? NullLogger<PushDispatcher>.Instance);
 
     private void StoreGrants()
     {
-        _store.Setup(s => s.TryAcquireAsync(It.IsAny<IdempotencyKey>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((IdempotencyKey key, CancellationToken _) => new LeaseResult(LeaseStatus.Acquired, LeaseFor(key)));
-        _store.Setup(s => s.CompleteAsync(It.IsAny<PushLease>(), It.IsAny<CompletionState>(), It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
-        _store.Setup(s => s.ReleaseAsync(It.IsAny<PushLease>(), It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+        _store.Grants();
+        _store.Setup(s => s.RecordAsync(It.IsAny<EventClaim>(), It.IsAny<IReadOnlyDictionary<string, FormatState>>(), It.IsAny<CancellationToken>()))
+            .Callback((EventClaim _, IReadOnlyDictionary<string, FormatState> results, CancellationToken _) => _recorded.Add(results))
+            .Returns(Task.CompletedTask);
+    }
+
+    private void HubThrows(Exception error) =>
+        _hub.Setup(h => h.SendNotificationAsync(It.IsAny<NotificationRequest>(), It.IsAny<string>(), It.IsAny<CancellationToken>())).ThrowsAsync(error);
+
+    private async Task<Dispatch> SendAndRecordAsync()
+    {
+        var dispatcher = Dispatcher();
+        var dispatch = await dispatcher.SendAsync(Push, _deadline);
+        await dispatcher.RecordAsync(dispatch, CancellationToken.None);
+        return dispatch;
     }
 
     [Fact]
-    public async Task DispatchAsync_Accepted_SendsBothFormatsToRecipientTagAndRecordsSent()
+    public async Task SendAsync_Accepted_SendsBothFormatsWithCollapseIdAndDeadlineThenRecordsBothInOneUpdate()
     {
         StoreGrants();
-        var sent = new List<(NotificationFormat Format, string Tag)>();
+        var sent = new List<(NotificationRequest Request, string Tag)>();
         _hub.Setup(h => h.SendNotificationAsync(It.IsAny<NotificationRequest>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .Callback((NotificationRequest r, string tag, CancellationToken _) => sent.Add((r.Format, tag)))
+            .Callback((NotificationRequest r, string tag, CancellationToken _) => { lock (sent) { sent.Add((r, tag)); } })
             .ReturnsAsync(new NotificationOutcome(201, "tracking", null));
 
-        var result = await Dispatcher().DispatchAsync(Push, CancellationToken.None);
+        var dispatch = await SendAndRecordAsync();
 
-        Assert.Equal(new DispatchResult(Sent: 2, Duplicates: 0, Rejected: 0, Transient: 0), result);
-        var tag = RecipientTag.For(Recipient);
-        Assert.Equal([(NotificationFormat.Apple, tag), (NotificationFormat.FcmV1, tag)], sent);
-        _store.Verify(s => s.CompleteAsync(It.Is<PushLease>(l => l.Key.Format == "apple" && l.Key.EventId == "ev-1"), CompletionState.Sent, It.IsAny<CancellationToken>()), Times.Once);
-        _store.Verify(s => s.CompleteAsync(It.Is<PushLease>(l => l.Key.Format == "fcmv1"), CompletionState.Sent, It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Equal(EventOutcome.Sent, dispatch.Result.Outcome);
+        Assert.Equal([NotificationFormat.Apple, NotificationFormat.FcmV1], sent.Select(s => s.Request.Format).Order());
+        Assert.All(sent, s => Assert.Equal(RecipientTag.For(Recipient), s.Tag));
+        Assert.All(sent, s => Assert.Equal(_deadline.SendBy, s.Request.Deadline));
+        Assert.Equal(Push.CollapseId, sent.Single(s => s.Request.Format == NotificationFormat.Apple).Request.Headers!["apns-collapse-id"]);
+        var record = Assert.Single(_recorded);
+        Assert.Equal(FormatState.Sent, record["apple"]);
+        Assert.Equal(FormatState.Sent, record["fcmv1"]);
+        _store.Verify(s => s.ClaimAsync(Push.Key, "ev-1", It.IsAny<IReadOnlyList<string>>(), _deadline.SendToken), Times.Once);
     }
 
-    [Theory]
-    [InlineData(LeaseStatus.AlreadyCompleted, 2, 0)]
-    [InlineData(LeaseStatus.HeldElsewhere, 0, 2)]
-    public async Task DispatchAsync_NotAcquired_DoesNotSend(LeaseStatus status, int duplicates, int transient)
+    [Fact]
+    public async Task SendAsync_OneFormatDoneBefore_SendsOnlyTheOther()
     {
-        _store.Setup(s => s.TryAcquireAsync(It.IsAny<IdempotencyKey>(), It.IsAny<CancellationToken>())).ReturnsAsync(new LeaseResult(status));
+        _store.Setup(s => s.ClaimAsync(It.IsAny<EventKey>(), It.IsAny<string>(), It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((EventKey key, string id, IReadOnlyList<string> _, CancellationToken _) =>
+                StoreFakes.Acquired(key, id, ["fcmv1"]) with { Done = new Dictionary<string, FormatState> { ["apple"] = FormatState.Sent } });
+        _hub.Setup(h => h.SendNotificationAsync(It.Is<NotificationRequest>(r => r.Format == NotificationFormat.FcmV1), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new NotificationOutcome(201, null, null));
 
-        var result = await Dispatcher().DispatchAsync(Push, CancellationToken.None);
+        var dispatch = await Dispatcher().SendAsync(Push, _deadline);
 
-        Assert.Equal(new DispatchResult(0, duplicates, 0, transient), result);
-        _hub.VerifyNoOtherCalls();
+        Assert.Equal(EventOutcome.Sent, dispatch.Result.Outcome);
+        Assert.Equal(PushResult.AlreadyDone, dispatch.Pushes["apple"]);
+        Assert.Equal(PushResult.Sent, dispatch.Pushes["fcmv1"]);
     }
 
     [Theory]
-    [InlineData(429, true, 0, 2)]
-    [InlineData(503, true, 0, 2)]
-    [InlineData(0, true, 0, 2)]
-    [InlineData(400, false, 2, 0)]
-    [InlineData(413, false, 2, 0)]
-    [InlineData(401, false, 0, 2)]
-    [InlineData(403, false, 0, 2)]
-    [InlineData(404, false, 0, 2)]
-    public async Task DispatchAsync_HubFails_ReleasesTransientAndRecordsPermanent(int status, bool transient, int expectedRejected, int expectedTransient)
+    [InlineData(ClaimStatus.AlreadyDone, EventOutcome.Duplicate)]
+    [InlineData(ClaimStatus.HeldElsewhere, EventOutcome.Transient)]
+    public async Task SendAsync_NotAcquired_SendsAndRecordsNothing(ClaimStatus status, EventOutcome expected)
+    {
+        _store.Setup(s => s.ClaimAsync(It.IsAny<EventKey>(), It.IsAny<string>(), It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((EventKey key, string id, IReadOnlyList<string> _, CancellationToken _) => status == ClaimStatus.AlreadyDone
+                ? EventClaim.AlreadyDone(key, id, new Dictionary<string, FormatState> { ["apple"] = FormatState.Sent, ["fcmv1"] = FormatState.Sent })
+                : EventClaim.HeldElsewhere(key, id));
+
+        var dispatch = await SendAndRecordAsync();
+
+        Assert.Equal(expected, dispatch.Result.Outcome);
+        _hub.VerifyNoOtherCalls();
+        _store.Verify(s => s.RecordAsync(It.IsAny<EventClaim>(), It.IsAny<IReadOnlyDictionary<string, FormatState>>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Theory]
+    [InlineData(429, true, EventOutcome.Transient, FormatState.Pending)]
+    [InlineData(503, true, EventOutcome.Transient, FormatState.Pending)]
+    [InlineData(0, true, EventOutcome.Transient, FormatState.Pending)]
+    [InlineData(400, false, EventOutcome.Rejected, FormatState.Rejected)]
+    [InlineData(413, false, EventOutcome.Rejected, FormatState.Rejected)]
+    [InlineData(401, false, EventOutcome.Transient, FormatState.Pending)]
+    [InlineData(403, false, EventOutcome.Transient, FormatState.Pending)]
+    [InlineData(404, false, EventOutcome.Transient, FormatState.Pending)]
+    public async Task SendAsync_HubFails_LeavesTransientPendingAndRecordsPermanent(int status, bool transient, EventOutcome expected, FormatState recorded)
     {
         StoreGrants();
-        _hub.Setup(h => h.SendNotificationAsync(It.IsAny<NotificationRequest>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new NotificationHubsException("failed", status, "tracking", transient));
+        HubThrows(new NotificationHubsException("failed", status, "tracking", transient));
 
-        var result = await Dispatcher().DispatchAsync(Push, CancellationToken.None);
+        var dispatch = await SendAndRecordAsync();
 
-        Assert.Equal(new DispatchResult(0, 0, expectedRejected, expectedTransient), result);
-        _store.Verify(s => s.ReleaseAsync(It.IsAny<PushLease>(), It.IsAny<CancellationToken>()), Times.Exactly(expectedTransient));
-        _store.Verify(s => s.CompleteAsync(It.IsAny<PushLease>(), CompletionState.Rejected, It.IsAny<CancellationToken>()), Times.Exactly(expectedRejected));
-        _store.Verify(s => s.CompleteAsync(It.IsAny<PushLease>(), CompletionState.Sent, It.IsAny<CancellationToken>()), Times.Never);
+        Assert.Equal(expected, dispatch.Result.Outcome);
+        Assert.Equal(recorded, Assert.Single(_recorded)["apple"]);
+        Assert.Equal(recorded, _recorded[0]["fcmv1"]);
     }
 
     [Theory]
     [InlineData(401, "NotificationHubs:ConnectionString")]
     [InlineData(403, "NotificationHubs:ConnectionString")]
     [InlineData(404, "NotificationHubs:HubName")]
-    public async Task DispatchAsync_HubRefusesConfiguration_LogsErrorNamingWhatToCheck(int status, string setting)
+    public async Task SendAsync_HubRefusesConfiguration_LogsErrorNamingWhatToCheck(int status, string setting)
     {
         StoreGrants();
-        _hub.Setup(h => h.SendNotificationAsync(It.IsAny<NotificationRequest>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new NotificationHubsException("refused", status, "tracking-7", isTransient: false));
+        HubThrows(new NotificationHubsException("refused", status, "tracking-7", isTransient: false));
         var logger = new CapturingLogger<PushDispatcher>();
 
-        var result = await new PushDispatcher(_hub.Object, _store.Object, logger).DispatchAsync(Push, CancellationToken.None);
+        var dispatch = await Dispatcher(logger).SendAsync(Push, _deadline);
 
-        Assert.Equal(2, result.Transient);
+        Assert.Equal(TransientReason.HubMisconfigured, dispatch.Result.TransientReason);
         Assert.Equal(2, logger.Lines.Count(l => l.StartsWith("Error:", StringComparison.Ordinal) && l.Contains(setting, StringComparison.Ordinal) && l.Contains("tracking-7", StringComparison.Ordinal)));
     }
 
     [Fact]
-    public async Task DispatchAsync_DeadlineDuringSend_ReleasesLease()
+    public async Task SendAsync_DeadlineDuringSend_TransientAndRecordedPending()
     {
         StoreGrants();
-        _hub.Setup(h => h.SendNotificationAsync(It.IsAny<NotificationRequest>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new OperationCanceledException());
+        HubThrows(new OperationCanceledException());
 
-        var result = await Dispatcher().DispatchAsync(Push, CancellationToken.None);
+        var dispatch = await SendAndRecordAsync();
 
-        Assert.Equal(2, result.Transient);
-        _store.Verify(s => s.ReleaseAsync(It.IsAny<PushLease>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
+        Assert.Equal(EventResult.Transient(TransientReason.Deadline), dispatch.Result);
+        Assert.All(_recorded.Single().Values, state => Assert.Equal(FormatState.Pending, state));
     }
 
     [Fact]
-    public async Task DispatchAsync_StoreUnavailable_TransientWithoutSending()
+    public async Task SendAsync_StoreUnavailable_TransientWithoutSending()
     {
-        _store.Setup(s => s.TryAcquireAsync(It.IsAny<IdempotencyKey>(), It.IsAny<CancellationToken>()))
+        _store.Setup(s => s.ClaimAsync(It.IsAny<EventKey>(), It.IsAny<string>(), It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new Azure.RequestFailedException(503, "unavailable"));
 
-        var result = await Dispatcher().DispatchAsync(Push, CancellationToken.None);
+        var dispatch = await SendAndRecordAsync();
 
-        Assert.Equal(new DispatchResult(0, 0, 0, 2), result);
+        Assert.Equal(EventResult.Transient(TransientReason.StoreUnavailable), dispatch.Result);
         _hub.VerifyNoOtherCalls();
     }
 
     [Fact]
-    public async Task DispatchAsync_RecordingFailsAfterSend_StillCountsSent()
+    public async Task RecordAsync_StoreFailsAfterSend_StillSentAndNeverThrows()
     {
-        _store.Setup(s => s.TryAcquireAsync(It.IsAny<IdempotencyKey>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((IdempotencyKey key, CancellationToken _) => new LeaseResult(LeaseStatus.Acquired, LeaseFor(key)));
-        _store.Setup(s => s.CompleteAsync(It.IsAny<PushLease>(), It.IsAny<CompletionState>(), It.IsAny<CancellationToken>()))
+        _store.Grants();
+        _store.Setup(s => s.RecordAsync(It.IsAny<EventClaim>(), It.IsAny<IReadOnlyDictionary<string, FormatState>>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new Azure.RequestFailedException(500, "boom"));
         _hub.Setup(h => h.SendNotificationAsync(It.IsAny<NotificationRequest>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new NotificationOutcome(201, null, null));
 
-        var result = await Dispatcher().DispatchAsync(Push, CancellationToken.None);
+        var dispatch = await SendAndRecordAsync();
 
-        Assert.Equal(2, result.Sent);
+        Assert.Equal(EventOutcome.Sent, dispatch.Result.Outcome);
         _hub.Verify(h => h.SendNotificationAsync(It.IsAny<NotificationRequest>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
+    }
+
+    [Theory]
+    [InlineData(new[] { PushResult.Sent, PushResult.Transient }, EventOutcome.Transient)]
+    [InlineData(new[] { PushResult.Sent, PushResult.AlreadyDone }, EventOutcome.Sent)]
+    [InlineData(new[] { PushResult.Sent, PushResult.Rejected }, EventOutcome.Sent)]
+    [InlineData(new[] { PushResult.AlreadyDone, PushResult.AlreadyDone }, EventOutcome.Duplicate)]
+    [InlineData(new[] { PushResult.AlreadyDone, PushResult.Rejected }, EventOutcome.Rejected)]
+    [InlineData(new[] { PushResult.Rejected, PushResult.Rejected }, EventOutcome.Rejected)]
+    [InlineData(new[] { PushResult.Rejected, PushResult.Transient }, EventOutcome.Transient)]
+    public void FromPushes_EveryCombination_OneOutcome(PushResult[] pushes, EventOutcome expected)
+    {
+        Assert.Equal(expected, EventResult.FromPushes(pushes, TransientReason.HubUnavailable).Outcome);
     }
 }

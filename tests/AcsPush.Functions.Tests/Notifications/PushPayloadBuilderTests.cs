@@ -1,7 +1,10 @@
 using Xunit;
 using System.Text;
 using System.Text.Json;
+using AcsPush.Functions.Idempotency;
 using AcsPush.Functions.NotificationHubs;
+using AcsPush.Functions.Tests.Fuzz;
+using CsCheck;
 using AcsPush.Functions.Notifications;
 
 namespace AcsPush.Functions.Tests.Notifications;
@@ -10,8 +13,8 @@ public class PushPayloadBuilderTests
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private static PushNotification Push(string title = "Alice", string body = "Hi there", string? messageId = "1700000000000") =>
-        new("event-1", "8:acs:resource_user-1", PushKinds.ChatMessage, title, body, "19:thread@thread.v2", messageId);
+    private static PushNotification Push(string title = "Alice", string body = "Hi there", string? messageId = "1700000000000", string threadId = "19:thread@thread.v2") =>
+        new("event-1", EventKey.For("event-1"), "8:acs:resource_user-1", PushKinds.ChatMessage, title, body, threadId, messageId);
 
     [Fact]
     public void Build_Apple_WritesAlertPayloadAndHeaders()
@@ -21,6 +24,8 @@ public class PushPayloadBuilderTests
         Assert.Equal(NotificationFormat.Apple, request.Format);
         Assert.Equal("alert", request.Headers!["apns-push-type"]);
         Assert.Equal("10", request.Headers["apns-priority"]);
+        Assert.Equal(EventKey.For("event-1").CollapseId, request.Headers["apns-collapse-id"]);
+        Assert.InRange(Encoding.UTF8.GetByteCount(request.Headers["apns-collapse-id"]), 1, 64);
         using var json = JsonDocument.Parse(request.Body);
         var aps = json.RootElement.GetProperty("aps");
         Assert.Equal("Alice", aps.GetProperty("alert").GetProperty("title").GetString());
@@ -44,7 +49,10 @@ public class PushPayloadBuilderTests
         var message = json.RootElement.GetProperty("message");
         Assert.Equal("Alice", message.GetProperty("notification").GetProperty("title").GetString());
         Assert.Equal("Hi there", message.GetProperty("notification").GetProperty("body").GetString());
-        Assert.Equal("high", message.GetProperty("android").GetProperty("priority").GetString());
+        var android = message.GetProperty("android");
+        Assert.Equal("high", android.GetProperty("priority").GetString());
+        Assert.Equal(EventKey.For("event-1").CollapseId, android.GetProperty("collapse_key").GetString());
+        Assert.Equal(EventKey.For("event-1").CollapseId, android.GetProperty("notification").GetProperty("tag").GetString());
         var data = message.GetProperty("data");
         Assert.All(data.EnumerateObject(), p => Assert.Equal(JsonValueKind.String, p.Value.ValueKind));
         Assert.Equal("19:thread@thread.v2", data.GetProperty("threadId").GetString());
@@ -112,6 +120,38 @@ public class PushPayloadBuilderTests
         Assert.Contains("こんにちは", request.Body, StringComparison.Ordinal);
         using var json = JsonDocument.Parse(request.Body);
         Assert.Equal("こんにちは \U0001F44B", json.RootElement.GetProperty("message").GetProperty("notification").GetProperty("body").GetString());
+    }
+
+    // Every event routing accepts fits: ids of up to 256 characters from the set AcsIds allows, any title and body.
+    [Fact]
+    public void Build_AnyIdsRoutingAcceptsAndAnyText_FitsWithinLimit()
+    {
+        var idCharacters = Gen.Char["abcXYZ0189._:@~=/-"];
+        var id = idCharacters.Array[1, AcsIds.MaxLength].Select(chars => new string(chars));
+        var text = Gen.OneOf(Gen.String, Gen.String[Gen.Char, 0, 6000], Gen.Const(new string('"', 5000)), Gen.Const(string.Concat(Enumerable.Repeat("\U0001F468\u200D\U0001F469", 1000))));
+        var push = Gen.Select(text, text, id, id.Null(), Gen.Enum<NotificationFormat>())
+            .Select((title, body, threadId, messageId, format) => (Push(title, body, messageId, threadId), format));
+
+        foreach (var (sample, format) in FixedSeed.Cases(push, 2000, seed: 0xA2))
+        {
+            Assert.True(AcsIds.IsValid(sample.ThreadId));
+            var request = PushPayloadBuilder.Build(sample, format);
+            Assert.InRange(Encoding.UTF8.GetByteCount(request.Body), 1, PushPayloadBuilder.MaxPayloadBytes);
+            using var _ = JsonDocument.Parse(request.Body);
+        }
+    }
+
+    [Fact]
+    public void Build_LongestIdsOfTheWidestCharacters_FitsWithinLimit()
+    {
+        var id = string.Concat(Enumerable.Repeat("/", AcsIds.MaxLength));
+
+        foreach (var format in PushPayloadBuilder.Formats)
+        {
+            var request = PushPayloadBuilder.Build(Push(new string('t', 5000), new string('b', 5000), id, id), format);
+
+            Assert.InRange(Encoding.UTF8.GetByteCount(request.Body), 1, PushPayloadBuilder.MaxPayloadBytes);
+        }
     }
 
     [Theory]

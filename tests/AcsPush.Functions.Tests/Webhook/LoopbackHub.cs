@@ -4,15 +4,16 @@ using Microsoft.AspNetCore.Http;
 
 namespace AcsPush.Functions.Tests.Webhook;
 
-/// <summary>One answer the stand-in hub gives.</summary>
-internal sealed record HubAnswer(int Status, IReadOnlyDictionary<string, string> Headers);
+/// <summary>One answer the stand-in hub gives, after <see cref="Delay"/> (the push counts as accepted all the same: a late answer).</summary>
+internal sealed record HubAnswer(int Status, IReadOnlyDictionary<string, string> Headers, TimeSpan Delay = default);
 
 /// <summary>One request the stand-in hub received, with the status it answered.</summary>
 internal sealed record HubRequest(string Method, string Path, string? Format, string? Tags, string? Authorization, IReadOnlyDictionary<string, string> Headers, string Body, int AnsweredStatus);
 
 /// <summary>
 /// A stand-in Notification Hubs namespace on 127.0.0.1 (random port): records every request and answers
-/// from a script in order, then with a default answer (201 unless told otherwise).
+/// from a script in order, then with a default answer (201 unless told otherwise). A request is recorded, and so
+/// counts as processed, when it arrives, whether or not the client waits for the answer.
 /// </summary>
 internal sealed class LoopbackHub : IAsyncDisposable
 {
@@ -30,6 +31,9 @@ internal sealed class LoopbackHub : IAsyncDisposable
     public Uri BaseAddress => _server.BaseAddress;
 
     public IReadOnlyList<HubRequest> Requests => [.. _requests];
+
+    /// <summary>Called with the number of requests received so far, as each one arrives.</summary>
+    public Action<int>? OnRequest { get; set; }
 
     public static async Task<LoopbackHub> StartAsync(IEnumerable<HubAnswer> script, HubAnswer? fallback = null)
     {
@@ -53,6 +57,13 @@ internal sealed class LoopbackHub : IAsyncDisposable
             headers,
             body,
             answer.Status));
+        OnRequest?.Invoke(_requests.Count);
+
+        if (answer.Delay > TimeSpan.Zero)
+        {
+            // The push is accepted; only the answer is late. Ignore the client giving up, as a real hub would.
+            await Task.Delay(answer.Delay, CancellationToken.None);
+        }
 
         context.Response.StatusCode = answer.Status;
         foreach (var (name, value) in answer.Headers)
