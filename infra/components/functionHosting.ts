@@ -58,6 +58,10 @@ export class FunctionHosting extends pulumi.ComponentResource {
     /** `https://<account>.blob.core.windows.net/<deployment container>`: where Flex reads the app package. */
     public readonly deploymentContainerUrl: pulumi.Output<string>;
     public readonly deadLetterContainerName: pulumi.Output<string>;
+    /** `https://<account>.blob.core.windows.net/<dead-letter container>`: where dead-lettered events are read. */
+    public readonly deadLetterContainerUrl: pulumi.Output<string>;
+    /** ARM id of the Application Insights component (alerts watch its failed requests). */
+    public readonly insightsId: pulumi.Output<string>;
     /** ARM id of the dead-letter container (role-assignment scope for the Event Grid identity). */
     public readonly deadLetterContainerId: pulumi.Output<string>;
     /** The function app resource, for dependencies. */
@@ -233,6 +237,10 @@ export class FunctionHosting extends pulumi.ComponentResource {
         this.deploymentContainerUrl = deploymentContainerUrl;
         this.deadLetterContainerName = after(deadLetters, n.deadLetterContainer);
         this.deadLetterContainerId = deadLetters.id;
+        this.deadLetterContainerUrl = pulumi
+            .all([endpoints, accountName, this.deadLetterContainerName])
+            .apply(([e, acct, c]) => blobContainerUrl(e.blob, acct, c));
+        this.insightsId = insights.id;
 
         this.registerOutputs({
             appName: this.appName,
@@ -243,6 +251,8 @@ export class FunctionHosting extends pulumi.ComponentResource {
             deploymentContainerUrl: this.deploymentContainerUrl,
             deadLetterContainerName: this.deadLetterContainerName,
             deadLetterContainerId: this.deadLetterContainerId,
+            deadLetterContainerUrl: this.deadLetterContainerUrl,
+            insightsId: this.insightsId,
         });
     }
 }

@@ -1,6 +1,7 @@
 // Turns raw stack configuration into validated settings, or the complete list of problems: every key is read
 // by its declaration in configKeys.ts (type, default, rule), then the few rules that span keys run.
 
+import { AlertThresholdKey, splitWebhookUrls } from "./alertKeys";
 import { NAME_RULES, checkAzureName } from "./azureNames";
 import { APNS_ENDPOINTS, ApnsEnvironment, NotificationHubsSku } from "./catalog";
 import { CONFIG_KEYS, ConfigKeyName, ConfigValues } from "./configKeys";
@@ -27,7 +28,7 @@ export interface Settings {
     apns: { teamId: string; keyId: string; environment: ApnsEnvironment; endpoint: string };
     fcm: { projectId: string; clientEmail: string };
     /** Plain secret values, already normalised; config.ts wraps them in secret outputs. */
-    secrets: { apnsToken: string; fcmPrivateKey: string };
+    secrets: { apnsToken: string; fcmPrivateKey: string; alertWebhookUrls: string[] };
     events: {
         chatEventTypes: string[];
         maxDeliveryAttempts: number;
@@ -36,6 +37,8 @@ export interface Settings {
     };
     functionApp: { maximumInstanceCount: number; instanceMemoryMB: number; includeMessageText: boolean };
     logRetentionDays: number;
+    /** Receivers (the webhook URLs are in `secrets`), window and thresholds of the alerts. */
+    alerts: { emails: string[]; windowMinutes: number; thresholds: Record<AlertThresholdKey, number> };
     names: ResourceNames;
 }
 
@@ -174,7 +177,11 @@ export function validateSettings(raw: RawConfig, stack: string): ValidationResul
             bundleId: v.bundleId,
             apns: { teamId: v.apnsTeamId, keyId: v.apnsKeyId, environment: apnsEnvironment, endpoint: APNS_ENDPOINTS[apnsEnvironment] },
             fcm: { projectId: v.fcmProjectId, clientEmail: v.fcmClientEmail },
-            secrets: { apnsToken: pemBody(v.apnsPrivateKey), fcmPrivateKey: normalizePem(v.fcmPrivateKey) },
+            secrets: {
+                apnsToken: pemBody(v.apnsPrivateKey),
+                fcmPrivateKey: normalizePem(v.fcmPrivateKey),
+                alertWebhookUrls: splitWebhookUrls(v.alertWebhookUrls),
+            },
             events: {
                 chatEventTypes: v.chatEventTypes,
                 maxDeliveryAttempts: v.eventMaxDeliveryAttempts,
@@ -187,6 +194,21 @@ export function validateSettings(raw: RawConfig, stack: string): ValidationResul
                 includeMessageText: v.includeMessageText,
             },
             logRetentionDays: v.logRetentionDays,
+            alerts: {
+                emails: v.alertEmails,
+                windowMinutes: v.alertWindowMinutes,
+                thresholds: {
+                    alertDeadLetteredEvents: v.alertDeadLetteredEvents,
+                    alertDroppedEvents: v.alertDroppedEvents,
+                    alertFailedDeliveries: v.alertFailedDeliveries,
+                    alertFunctionServerErrors: v.alertFunctionServerErrors,
+                    alertFailedExecutions: v.alertFailedExecutions,
+                    alertPushErrors: v.alertPushErrors,
+                    alertHubFailedRequests: v.alertHubFailedRequests,
+                    alertPushThrottled: v.alertPushThrottled,
+                    alertCredentialErrors: v.alertCredentialErrors,
+                },
+            },
             names,
         },
     };

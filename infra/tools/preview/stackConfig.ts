@@ -44,7 +44,7 @@ function pem(kind: "ec" | "rsa"): string {
 /**
  * A stand-in for a secret the preview does not have, shaped so the program's validation accepts it: a
  * freshly generated PKCS#8 key for keys that hold a private key, a connection string for connection
- * strings, `<dummy-secret>` otherwise. Nothing here is a real credential.
+ * strings, an https URL for URLs, `<dummy-secret>` otherwise. Nothing here is a real credential.
  */
 export function dummySecret(key: string, declaration: ConfigDeclaration): unknown {
     const name = key.split(":").pop()!;
@@ -71,6 +71,9 @@ export function dummySecret(key: string, declaration: ConfigDeclaration): unknow
             client_email: `${DUMMY_MARK}@${DUMMY_MARK}.iam.gserviceaccount.com`,
             private_key: pem("rsa"),
         });
+    }
+    if (/\burls?\b|webhook/i.test(hint)) {
+        return `https://${DUMMY_MARK}.invalid/alerts`;
     }
     return `<${DUMMY_MARK}>`;
 }

@@ -5,6 +5,18 @@ import { stackConfig } from "./stackFiles";
 
 export type StackOutputs = Record<string, pulumi.Output<unknown>>;
 
+/** The stack outputs that carry a credential and must be secret: the webhook URL holds the function key. */
+export const SECRET_OUTPUTS: readonly string[] = ["webhookUrl"];
+
+/** Names of the outputs whose secrecy differs from `SECRET_OUTPUTS` (empty when every output is as it should be). */
+export async function misclassifiedOutputs(outputs: StackOutputs): Promise<string[]> {
+    const wrong: string[] = [];
+    for (const [name, output] of Object.entries(outputs)) {
+        if (pulumi.Output.isInstance(output) && (await pulumi.isSecret(output)) !== SECRET_OUTPUTS.includes(name)) wrong.push(name);
+    }
+    return wrong;
+}
+
 export interface EvaluatedStack {
     capture: Capture;
     outputs: StackOutputs;

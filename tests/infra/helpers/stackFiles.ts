@@ -1,7 +1,7 @@
 // Reads the committed project and stack files the way the Pulumi CLI would hand them to the program.
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { resolveStackConfig } from "../../../infra/tools/preview/stackConfig";
+import { dummySecret, resolveStackConfig } from "../../../infra/tools/preview/stackConfig";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const yaml = require("js-yaml") as { load(text: string): unknown };
@@ -37,7 +37,7 @@ export const DUMMY_PEM =
 
 /**
  * Stack configuration as the CLI passes it (strings; lists as JSON; Pulumi.yaml defaults for unset keys)
- * plus `secretValue` for every secret key.
+ * plus `secretValue` for every secret private key, and the offline preview's dummy for the other secrets.
  */
 export function stackConfig(stack: string, secretValue: string = DUMMY_PEM): { config: Record<string, string>; secretKeys: string[] } {
     const projectYaml = readYaml("Pulumi.yaml");
@@ -45,7 +45,7 @@ export function stackConfig(stack: string, secretValue: string = DUMMY_PEM): { c
         project: projectYaml.name,
         projectYaml,
         stackYaml: readYaml(`Pulumi.${stack}.yaml`),
-        dummy: () => secretValue,
+        dummy: (key, declaration) => (/PrivateKey$/.test(key) ? secretValue : dummySecret(key, declaration)),
     });
     return { config: resolved.values, secretKeys: resolved.secretKeys };
 }

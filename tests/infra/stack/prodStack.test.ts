@@ -55,6 +55,15 @@ describe("the prod stack", () => {
         });
     });
 
+    it("sends its alerts to on-call and the team by e-mail", () => {
+        const group = stack.capture.one("azure-native:monitor:ActionGroup");
+        assert.equal(group.inputs.actionGroupName, "ag-acspush-prod");
+        assert.deepEqual(
+            group.inputs.emailReceivers.map((r: { emailAddress: string }) => r.emailAddress),
+            ["oncall@contoso.com", "mobile-team@contoso.com"],
+        );
+    });
+
     it("keeps message text out of pushes and logs for 90 days", () => {
         const settings = stack.capture.one("azure-native:web:WebApp").inputs.siteConfig.appSettings as { name: string; value: string }[];
         assert.equal(settings.find((s) => s.name === "Notifications__IncludeMessageText")?.value, "false");
