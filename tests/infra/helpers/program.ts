@@ -38,6 +38,9 @@ export async function evaluateStack(
     for (const [name, output] of Object.entries(outputs)) {
         if (pulumi.Output.isInstance(output)) {
             values[name] = options.preview ? undefined : await promiseOf(output);
+        } else if (typeof output !== "function") {
+            // A plain exported value is a stack output as well.
+            values[name] = output;
         }
     }
     return { capture, outputs, values };

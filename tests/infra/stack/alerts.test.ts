@@ -1,7 +1,8 @@
 // The dev stack's action group and metric alerts, as the program registers them under the mocks.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { CapturedResource } from "../../../infra/tools/preview/mocks";
+import { parseOutputs } from "../../../infra/tools/doctor/outputs";
+import { CapturedResource, MOCK_FUNCTION_KEY } from "../../../infra/tools/preview/mocks";
 import { EvaluatedStack, evaluateStack } from "../helpers/program";
 
 const T = {
@@ -119,5 +120,19 @@ describe("the dev stack's alerts", () => {
     it("exports the action group and every alert rule for the doctor", () => {
         assert.equal(stack.values.actionGroupId, group.id);
         assert.deepEqual([...(stack.values.alertRuleIds as string[])].sort(), stack.capture.ofType(T.alert).map((a) => a.id).sort());
+    });
+
+    it("exports every output the doctor reads, shaped as it reads them", () => {
+        const outputs = parseOutputs(stack.values, "the dev stack's outputs");
+        const chat = stack.capture.one("azure-native:eventgrid:SystemTopicEventSubscription", "chat");
+        assert.deepEqual(outputs.eventSubscriptions, [{ name: "chat-events", id: chat.id, eventTypes: chat.inputs.filter.includedEventTypes }]);
+        assert.equal(outputs.acsResourceId, stack.capture.one("azure-native:communication:CommunicationService").id);
+        assert.deepEqual([outputs.callsHubId, outputs.alertsHubId], [watched("calls-hub").id, watched("alerts-hub").id]);
+        assert.equal(outputs.apnsEndpoint, "https://api.development.push.apple.com:443/3/device");
+        assert.equal(outputs.fcmProjectId, "contoso-chat-dev");
+        assert.equal(outputs.armEndpoint, "https://management.azure.com");
+        const account = stack.capture.one("azure-native:storage:StorageAccount").inputs.accountName;
+        assert.equal(outputs.deadLetterContainerUrl, `https://${account}.blob.core.windows.net/event-dead-letters`);
+        assert.equal(outputs.webhookUrl, `https://${watched("app").inputs.name}.azurewebsites.net/api/events?code=${encodeURIComponent(MOCK_FUNCTION_KEY)}`);
     });
 });
