@@ -44,7 +44,7 @@ export function parseBlobList(xml: string): { count: number; newest?: Date; next
     return { count, newest, nextMarker };
 }
 
-/** Event Grid writes every dead-lettered event as a blob; any blob there is an event that was not delivered. */
+/** Event Grid writes dead-lettered events into blobs of one or more events each; any blob there is an event not delivered. */
 export const checkDeadLetters: Check = async ({ outputs, client }) => {
     const check = "dead letters";
     const container = outputs.deadLetterContainerUrl;
@@ -79,7 +79,7 @@ export const checkDeadLetters: Check = async ({ outputs, client }) => {
         finding(
             check,
             DEAD_LETTERS,
-            `${amount} dead-lettered event blob(s) in ${container}, the newest from ${newest?.toISOString() ?? "an unknown time"}.`,
+            `${amount} dead-letter blob(s) in ${container} (each holds one or more undelivered events), the newest from ${newest?.toISOString() ?? "an unknown time"}.`,
             "Read a few to learn why they failed, fix the cause, then replay or archive them and empty the container.",
         ),
     ];

@@ -178,14 +178,14 @@ describe("the doctor", () => {
             name: "three dead-lettered events",
             change: (s) => (s.deadLetters = { blobs: ["Fri, 27 Nov 2026 08:00:00 GMT", "Sat, 28 Nov 2026 10:15:00 GMT", "Sat, 28 Nov 2026 09:00:00 GMT"], pageSize: 5000 }),
             check: "dead letters",
-            detail: /^3 dead-lettered event blob\(s\) in https:\/\/stacspushdev138a9d\.blob\.core\.windows\.net\/event-dead-letters, the newest from 2026-11-28T10:15:00\.000Z\./,
+            detail: /^3 dead-letter blob\(s\) in https:\/\/stacspushdev138a9d\.blob\.core\.windows\.net\/event-dead-letters \(each holds one or more undelivered events\), the newest from 2026-11-28T10:15:00\.000Z\./,
             runbook: "doctor-dead-letters",
         },
         {
             name: "dead letters over several list pages",
             change: (s) => (s.deadLetters = { blobs: Array.from({ length: 7 }, (_, i) => `Sat, 28 Nov 2026 0${i}:00:00 GMT`), pageSize: 3 }),
             check: "dead letters",
-            detail: /^7 dead-lettered event blob\(s\) .* the newest from 2026-11-28T06:00:00\.000Z\./,
+            detail: /^7 dead-letter blob\(s\) .* the newest from 2026-11-28T06:00:00\.000Z\./,
             runbook: "doctor-dead-letters",
         },
         {

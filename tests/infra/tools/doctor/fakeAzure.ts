@@ -84,7 +84,7 @@ function blobPage(blobs: string[], pageSize: number, marker: string | null): Arm
     const start = marker ? Number(marker) : 0;
     const page = blobs.slice(start, start + pageSize);
     const next = start + pageSize < blobs.length ? String(start + pageSize) : "";
-    const items = page.map((modified, i) => `<Blob><Name>EVGT-ACSPUSH-DEV/CHAT-EVENTS/2026/11/28/10/${start + i}.json</Name><Properties><Last-Modified>${modified}</Last-Modified></Properties></Blob>`);
+    const items = page.map((modified, i) => `<Blob><Name>CHAT-EVENTS/2026/11/28/10/00000000-0000-4000-8000-${String(start + i).padStart(12, "0")}.json</Name><Properties><Last-Modified>${modified}</Last-Modified></Properties></Blob>`);
     const xml = `<?xml version="1.0" encoding="utf-8"?><EnumerationResults><Blobs>${items.join("")}</Blobs><NextMarker>${next}</NextMarker></EnumerationResults>`;
     return { status: 200, headers: { "content-type": "application/xml" }, rawBody: xml };
 }
