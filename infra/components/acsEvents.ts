@@ -43,11 +43,6 @@ export const INCOMING_CALL_DELIVERY = {
     eventTimeToLiveInMinutes: 1,
 } as const;
 
-/**
- * The ACS Event Grid system topic (one per source, `global` like ACS) and its subscriptions to the function
- * webhook. Failed deliveries are dead-lettered to blob storage with the topic's own managed identity, which
- * is granted Storage Blob Data Contributor on the dead-letter container only.
- */
 /** An event subscription as the stack made it: what a check of the live subscription compares against. */
 export interface EventSubscriptionInfo {
     name: string;
@@ -55,6 +50,11 @@ export interface EventSubscriptionInfo {
     eventTypes: string[];
 }
 
+/**
+ * The ACS Event Grid system topic (one per source, `global` like ACS) and its subscriptions to the function
+ * webhook. Failed deliveries are dead-lettered to blob storage with the topic's own managed identity, which
+ * is granted Storage Blob Data Contributor on the dead-letter container only.
+ */
 export class AcsEvents extends pulumi.ComponentResource {
     public readonly systemTopicName: pulumi.Output<string>;
     public readonly systemTopicId: pulumi.Output<string>;

@@ -100,9 +100,12 @@ export const ALERT_KEYS = [
     threshold("alertFunctionServerErrors", "HTTP 5xx answers of the function app", 5, "20"),
     threshold("alertFailedExecutions", "failed function executions", 5, "20"),
     threshold("alertPushErrors", "push errors (APNs or FCM unreachable or failing), per hub", 10, "50"),
-    threshold("alertHubFailedRequests", "failed requests to a hub (rejected or throttled), per hub", 10, "50"),
+    threshold("alertHubFailedRequests", "failed requests to a hub (sends and registrations it refused), per hub", 10, "50"),
     threshold("alertPushThrottled", "pushes FCM throttled, per hub", 10, "50"),
     threshold("alertCredentialErrors", "pushes APNs or FCM refused for the hub's credentials, per hub", 0, "1"),
 ] as const;
 
 export type AlertThresholdKey = Extract<(typeof ALERT_KEYS)[number], { min: 0 }>["key"];
+
+/** The threshold keys, in declaration order. */
+export const ALERT_THRESHOLD_KEYS = ALERT_KEYS.filter((k) => k.type === "integer" && k.min === 0).map((k) => k.key) as AlertThresholdKey[];

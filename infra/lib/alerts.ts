@@ -109,7 +109,7 @@ export const ALERT_DEFINITIONS: readonly AlertDefinition[] = [
     {
         key: "hub-failed-requests",
         title: "hub failed requests",
-        meaning: "Requests to the hub fail: sends or registrations it rejected, throttled ones included.",
+        meaning: "Requests to the hub fail: sends or registrations it refused (a wrong key, missing rights, a quota).",
         targets: BOTH_HUBS,
         metricNamespace: HUBS,
         metricName: "incoming.all.failedrequests",

@@ -1,7 +1,7 @@
 // Turns raw stack configuration into validated settings, or the complete list of problems: every key is read
 // by its declaration in configKeys.ts (type, default, rule), then the few rules that span keys run.
 
-import { AlertThresholdKey, splitWebhookUrls } from "./alertKeys";
+import { ALERT_THRESHOLD_KEYS, AlertThresholdKey, splitWebhookUrls } from "./alertKeys";
 import { NAME_RULES, checkAzureName } from "./azureNames";
 import { APNS_ENDPOINTS, ApnsEnvironment, NotificationHubsSku } from "./catalog";
 import { CONFIG_KEYS, ConfigKeyName, ConfigValues } from "./configKeys";
@@ -197,17 +197,7 @@ export function validateSettings(raw: RawConfig, stack: string): ValidationResul
             alerts: {
                 emails: v.alertEmails,
                 windowMinutes: v.alertWindowMinutes,
-                thresholds: {
-                    alertDeadLetteredEvents: v.alertDeadLetteredEvents,
-                    alertDroppedEvents: v.alertDroppedEvents,
-                    alertFailedDeliveries: v.alertFailedDeliveries,
-                    alertFunctionServerErrors: v.alertFunctionServerErrors,
-                    alertFailedExecutions: v.alertFailedExecutions,
-                    alertPushErrors: v.alertPushErrors,
-                    alertHubFailedRequests: v.alertHubFailedRequests,
-                    alertPushThrottled: v.alertPushThrottled,
-                    alertCredentialErrors: v.alertCredentialErrors,
-                },
+                thresholds: Object.fromEntries(ALERT_THRESHOLD_KEYS.map((key) => [key, v[key]])) as Record<AlertThresholdKey, number>,
             },
             names,
         },
