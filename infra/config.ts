@@ -3,8 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigurationError, PROJECT } from "./lib/problems";
 import { CONFIG_KEYS } from "./lib/configKeys";
-import { Settings, validateSettings } from "./lib/settings";
-import { armEndpointFor } from "./lib/urls";
+import { Settings, validateStack } from "./lib/settings";
 
 export interface StackConfig extends Omit<Settings, "secrets"> {
     /** Resource Manager endpoint of the cloud the azure-native provider deploys to (for the hub link). */
@@ -26,17 +25,14 @@ function load(): StackConfig {
     // and no error message ever includes them.
     const raw = Object.fromEntries(CONFIG_KEYS.map((k) => [k.key, cfg.get(k.key)]));
     const stack = pulumi.getStack();
-    const result = validateSettings(raw, stack);
-    // The azure-native provider takes its cloud from its `environment` config, else from ARM_ENVIRONMENT.
-    const arm = armEndpointFor(new pulumi.Config("azure-native").get("environment") ?? process.env.ARM_ENVIRONMENT);
-    const problems = [...(result.ok ? [] : result.problems), ...("problem" in arm ? [arm.problem] : [])];
-    if (!result.ok || "problem" in arm) {
-        throw new ConfigurationError(stack, problems);
+    const result = validateStack(raw, stack, new pulumi.Config("azure-native").get("environment") ?? process.env.ARM_ENVIRONMENT);
+    if (!result.ok) {
+        throw new ConfigurationError(stack, result.problems);
     }
     const { secrets, ...settings } = result.settings;
     return {
         ...settings,
-        armEndpoint: arm.endpoint,
+        armEndpoint: result.armEndpoint,
         secrets: {
             apnsToken: pulumi.secret(secrets.apnsToken),
             fcmPrivateKey: pulumi.secret(secrets.fcmPrivateKey),

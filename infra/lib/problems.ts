@@ -6,6 +6,8 @@ export interface Problem {
     key: string;
     message: string;
     example: string;
+    /** The key is required and has no value: a stack that was never set up (`scripts/init-stack.sh`). */
+    unset?: boolean;
 }
 
 export const PROJECT = "acs-push";
@@ -15,8 +17,13 @@ export function qualify(key: string, project: string = PROJECT): string {
     return key.includes(":") ? key : `${project}:${key}`;
 }
 
-export function problem(key: string, message: string, example: string): Problem {
-    return { key: qualify(key), message, example };
+export function problem(key: string, message: string, example: string, unset = false): Problem {
+    return { key: qualify(key), message, example, ...(unset ? { unset: true } : {}) };
+}
+
+/** The command that sets a stack's app identifiers and push credentials (none are committed). */
+export function initCommand(stack: string): string {
+    return `scripts/init-stack.sh ${stack}`;
 }
 
 export function formatProblem(p: Problem): string {
@@ -33,11 +40,17 @@ export class ConfigurationError extends pulumi.RunError {
     constructor(stack: string, problems: readonly Problem[]) {
         const lines = problems.map((p) => `  - ${formatProblem(p)}`);
         const noun = problems.length === 1 ? "problem" : "problems";
-        super(
-            `Stack '${stack}' has ${problems.length} configuration ${noun}; nothing was deployed.\n` +
-                `${lines.join("\n")}\n` +
-                "Fix them with `pulumi config set <key> <value>` (add `--secret` for secret keys) and run again.",
-        );
+        const unset = problems.filter((p) => p.unset).length;
+        const setUp =
+            unset === 0
+                ? []
+                : [
+                      `${unset === 1 ? "1 required key is" : `${unset} required keys are`} not set: the committed stack files carry no app ` +
+                          "identifiers or credentials. Set them for this stack with:",
+                      `    ${initCommand(stack)}`,
+                  ];
+        const fix = unset === problems.length ? [] : ["Fix them with `pulumi config set <key> <value>` (add `--secret` for secret keys) and run again."];
+        super([`Stack '${stack}' has ${problems.length} configuration ${noun}; nothing was deployed.`, ...lines, ...setUp, ...fix].join("\n"));
         this.name = "ConfigurationError";
         this.problems = problems;
     }

@@ -9,6 +9,7 @@ import { ArrayKey, ConfigKey, IntegerKey } from "./configSchema";
 import { deriveNames, environmentFromStack, NAME_KINDS, ResourceNames } from "./naming";
 import { normalizePem, pemBody } from "./pem";
 import { PROJECT, Problem, problem, qualify, shown } from "./problems";
+import { armEndpointFor } from "./urls";
 import { checkEnvironment, checkIntegerRange, FIXED_TAG_NAMES, splitTag } from "./validators";
 
 export interface Settings {
@@ -53,12 +54,16 @@ const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === "
  * One key's value: the raw value, or the default when it is blank, converted to the declared type and checked
  * by the key's own rule. Problems go to `report`; the value returned is then a harmless stand-in.
  */
-export function readKey(spec: ConfigKey, raw: unknown, report: (message: string) => void): string | number | boolean | string[] {
+export function readKey(
+    spec: ConfigKey,
+    raw: unknown,
+    report: (message: string, unset?: boolean) => void,
+): string | number | boolean | string[] {
     const value = isBlank(raw) ? spec.default : raw;
     switch (spec.type) {
         case "string": {
             if (value === undefined) {
-                report(`is required but not set (\`pulumi config set ${spec.secret ? "--secret " : ""}${spec.key} ...\`)`);
+                report(`is required but not set (\`pulumi config set ${spec.secret ? "--secret " : ""}${spec.key} ...\`)`, true);
                 return "";
             }
             if (typeof value !== "string") {
@@ -115,7 +120,7 @@ export function validateSettings(raw: RawConfig, stack: string): ValidationResul
     const problems: Problem[] = [];
     const values: Record<string, unknown> = {};
     for (const spec of CONFIG_KEYS) {
-        values[spec.key] = readKey(spec, raw[spec.key], (message) => problems.push(problem(spec.key, message, spec.example)));
+        values[spec.key] = readKey(spec, raw[spec.key], (message, unset) => problems.push(problem(spec.key, message, spec.example, unset)));
     }
     const v = values as ConfigValues;
     const report = (key: ConfigKeyName, message: string, example?: string) =>
@@ -202,4 +207,21 @@ export function validateSettings(raw: RawConfig, stack: string): ValidationResul
             names,
         },
     };
+}
+
+export type StackValidation = { ok: true; settings: Settings; armEndpoint: string } | { ok: false; problems: Problem[] };
+
+/**
+ * Everything the program checks before it declares a resource: the project's keys, and the cloud the
+ * azure-native provider deploys to (its `environment` config, else ARM_ENVIRONMENT). The program and
+ * `scripts/init-stack.sh` both run this.
+ */
+export function validateStack(raw: RawConfig, stack: string, azureEnvironment: string | undefined): StackValidation {
+    const result = validateSettings(raw, stack);
+    const arm = armEndpointFor(azureEnvironment);
+    const problems = [...(result.ok ? [] : result.problems), ...("problem" in arm ? [arm.problem] : [])];
+    if (!result.ok || "problem" in arm) {
+        return { ok: false, problems };
+    }
+    return { ok: true, settings: result.settings, armEndpoint: arm.endpoint };
 }

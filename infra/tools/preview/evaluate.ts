@@ -1,7 +1,9 @@
 // Evaluates the compiled Pulumi program for one stack against the mocks and returns its plan. Config comes
-// from Pulumi.<stack>.yaml and the defaults in Pulumi.yaml; every secret is replaced by a dummy value.
+// from Pulumi.<stack>.yaml and the defaults in Pulumi.yaml; every secret is replaced by a dummy value, and a
+// required key the stack does not set takes its documented example (the plan marks it `example`).
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { CONFIG_KEYS } from "../../lib/configKeys";
 import { PROJECT } from "../../lib/problems";
 import { armIdOf } from "./azureIds";
 import { Plan, PlanResource } from "./model";
@@ -20,6 +22,14 @@ function readYaml(file: string): Record<string, unknown> {
     } catch (error) {
         throw new PreviewError(`Cannot read ${file}: ${(error as Error).message}`);
     }
+}
+
+/**
+ * The documented example of every required key (one without a default). The committed stack files set
+ * none of them, so the preview evaluates a fresh clone with these and says so.
+ */
+export function requiredKeyExamples(): Record<string, string> {
+    return Object.fromEntries(CONFIG_KEYS.filter((k) => k.default === undefined).map((k) => [k.key, k.example]));
 }
 
 /** Stack names for which a Pulumi.<stack>.yaml exists in `root`. */
@@ -56,6 +66,7 @@ export async function previewStack(options: {
         projectYaml: projectYaml as { config?: Record<string, unknown> },
         stackYaml: readYaml(stackFile(options.root, options.stack)) as { config?: Record<string, unknown> },
         overrides: options.overrides,
+        examples: requiredKeyExamples(),
     });
 
     const { installMocks, settle } = await import("./mocks");

@@ -27,7 +27,8 @@ export interface PlanConfigEntry {
     key: string;
     /** The value used; `[secret]` for secrets (dummy values in an offline preview). */
     value: unknown;
-    source: "stack" | "default" | "dummy" | "override";
+    /** `example`: a required key the stack does not set, shown with its documented example value. */
+    source: "stack" | "default" | "dummy" | "example" | "override";
 }
 
 export interface Plan {

@@ -1,3 +1,4 @@
+import { initCommand } from "../../lib/problems";
 import { renderAlerts } from "./alertsTable";
 import { transitiveReduction } from "./graph";
 import { flatten } from "./wire";
@@ -17,10 +18,17 @@ export function renderPlan(plan: Plan): string {
     const out: string[] = [];
     const custom = plan.resources.filter((r) => r.custom).length;
     out.push(`Offline preview of stack "${plan.stack}" (project ${plan.project}): mocked providers, nothing is deployed.`);
+    out.push(...examplesNotice(plan));
     out.push("");
     out.push("Configuration");
     for (const entry of plan.config) {
-        const notes = { dummy: "   (dummy value for the preview)", default: "   (default)", override: "   (--set)", stack: "" };
+        const notes = {
+            dummy: "   (dummy value for the preview)",
+            default: "   (default)",
+            example: "   (EXAMPLE: not set for this stack)",
+            override: "   (--set)",
+            stack: "",
+        };
         const note = notes[entry.source];
         out.push(`  ${entry.key}: ${formatValue(entry.value)}${note}`);
     }
@@ -37,6 +45,18 @@ export function renderPlan(plan: Plan): string {
     out.push("");
     out.push(levelsLine(plan.dependencyLevels));
     return `${out.join("\n")}\n`;
+}
+
+/** Says which values are documented examples, and that a deployment needs the real ones first. */
+export function examplesNotice(plan: Plan): string[] {
+    const examples = plan.config.filter((e) => e.source === "example").map((e) => e.key);
+    if (examples.length === 0) return [];
+    return [
+        "",
+        `EXAMPLE VALUES: stack "${plan.stack}" does not set ${examples.join(", ")}.`,
+        "This preview uses their documented examples (marked EXAMPLE below) and dummy secrets. A deployment refuses",
+        `to run until they are set: ${initCommand(plan.stack)}`,
+    ];
 }
 
 /** Leaf properties by path; a flat `tags` map is shown on one line. */

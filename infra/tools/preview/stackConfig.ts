@@ -80,8 +80,10 @@ export function dummySecret(key: string, declaration: ConfigDeclaration): unknow
 
 /**
  * The configuration `pulumi up` would see for a stack, minus the secrets: values from the stack file,
- * defaults from Pulumi.yaml, and a dummy for every key declared `secret: true` or stored encrypted.
- * `overrides` (from `--set`) win over both.
+ * defaults from Pulumi.yaml, and a dummy for every key declared `secret: true` or stored encrypted (none
+ * where `dummy` answers undefined). A required key the stack does not set takes its value from `examples`
+ * when one is given (source `example`); without one it stays unset, as for the CLI. `overrides` (from
+ * `--set`) win over all of them.
  */
 export function resolveStackConfig(input: {
     project: string;
@@ -89,8 +91,11 @@ export function resolveStackConfig(input: {
     stackYaml: { config?: Record<string, unknown> } | null | undefined;
     overrides?: Record<string, string>;
     dummy?: (key: string, declaration: ConfigDeclaration) => unknown;
+    /** Documented example values by key (`bundleId` or `acs-push:bundleId`), for required keys left unset. */
+    examples?: Readonly<Record<string, string>>;
 }): ResolvedConfig {
     const dummy = input.dummy ?? dummySecret;
+    const examples = new Map(Object.entries(input.examples ?? {}).map(([k, v]) => [qualify(k, input.project), v]));
     const declared = new Map<string, ConfigDeclaration>();
     for (const [key, raw] of Object.entries(input.projectYaml?.config ?? {})) {
         declared.set(qualify(key, input.project), asDeclaration(raw));
@@ -113,12 +118,16 @@ export function resolveStackConfig(input: {
         } else if (secret) {
             value = dummy(key, declaration);
             source = "dummy";
+            if (value === undefined) continue;
         } else if (fromStack !== undefined) {
             value = fromStack;
             source = "stack";
         } else if (declaration.value !== undefined || declaration.default !== undefined) {
             value = declaration.value ?? declaration.default;
             source = "default";
+        } else if (examples.has(key)) {
+            value = examples.get(key);
+            source = "example";
         } else {
             continue; // declared without a default and not set: the program decides whether that is an error
         }

@@ -1,6 +1,7 @@
 // Reads the committed project and stack files the way the Pulumi CLI would hand them to the program.
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { requiredKeyExamples } from "../../../infra/tools/preview/evaluate";
 import { dummySecret, resolveStackConfig } from "../../../infra/tools/preview/stackConfig";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -37,15 +38,22 @@ export const DUMMY_PEM =
 
 /**
  * Stack configuration as the CLI passes it (strings; lists as JSON; Pulumi.yaml defaults for unset keys)
- * plus `secretValue` for every secret private key, and the offline preview's dummy for the other secrets.
+ * plus `secretValue` for every secret private key (the offline preview's dummy for the other secrets), and, as
+ * in the offline preview, the documented example of every required key the stack file leaves out.
+ * `asCommitted`: neither secrets nor examples, which is what a deployment from a fresh clone would see.
  */
-export function stackConfig(stack: string, secretValue: string = DUMMY_PEM): { config: Record<string, string>; secretKeys: string[] } {
+export function stackConfig(
+    stack: string,
+    secretValue: string = DUMMY_PEM,
+    options: { asCommitted?: boolean } = {},
+): { config: Record<string, string>; secretKeys: string[] } {
     const projectYaml = readYaml("Pulumi.yaml");
     const resolved = resolveStackConfig({
         project: projectYaml.name,
         projectYaml,
         stackYaml: readYaml(`Pulumi.${stack}.yaml`),
-        dummy: (key, declaration) => (/PrivateKey$/.test(key) ? secretValue : dummySecret(key, declaration)),
+        dummy: (key, declaration) => (options.asCommitted ? undefined : /PrivateKey$/.test(key) ? secretValue : dummySecret(key, declaration)),
+        examples: options.asCommitted ? {} : requiredKeyExamples(),
     });
     return { config: resolved.values, secretKeys: resolved.secretKeys };
 }

@@ -128,8 +128,9 @@ describe("the dev stack's alerts", () => {
         assert.deepEqual(outputs.eventSubscriptions, [{ name: "chat-events", id: chat.id, eventTypes: chat.inputs.filter.includedEventTypes }]);
         assert.equal(outputs.acsResourceId, stack.capture.one("azure-native:communication:CommunicationService").id);
         assert.deepEqual([outputs.callsHubId, outputs.alertsHubId], [watched("calls-hub").id, watched("alerts-hub").id]);
-        assert.equal(outputs.apnsEndpoint, "https://api.development.push.apple.com:443/3/device");
-        assert.equal(outputs.fcmProjectId, "contoso-chat-dev");
+        const hub = watched("calls-hub").inputs;
+        assert.equal(outputs.apnsEndpoint, hub.apnsCredential.endpoint);
+        assert.equal(outputs.fcmProjectId, hub.fcmV1Credential.projectId);
         assert.equal(outputs.armEndpoint, "https://management.azure.com");
         const account = stack.capture.one("azure-native:storage:StorageAccount").inputs.accountName;
         assert.equal(outputs.deadLetterContainerUrl, `https://${account}.blob.core.windows.net/event-dead-letters`);

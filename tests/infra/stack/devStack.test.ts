@@ -112,8 +112,8 @@ describe("the dev stack", () => {
 
         it("gives both hubs the FCM v1 credential", () => {
             for (const hub of stack.capture.ofType(T.hub)) {
-                assert.equal(hub.inputs.fcmV1Credential.projectId, "contoso-chat-dev");
-                assert.equal(hub.inputs.fcmV1Credential.clientEmail, "firebase-adminsdk-abc12@contoso-chat-dev.iam.gserviceaccount.com");
+                assert.equal(hub.inputs.fcmV1Credential.projectId, "contoso-chat-4711");
+                assert.equal(hub.inputs.fcmV1Credential.clientEmail, "firebase-adminsdk-abc12@contoso-chat-4711.iam.gserviceaccount.com");
                 assert.match(hub.inputs.fcmV1Credential.privateKey, /^-----BEGIN PRIVATE KEY-----\n.+\n-----END PRIVATE KEY-----\n$/s);
             }
         });

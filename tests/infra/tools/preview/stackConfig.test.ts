@@ -42,6 +42,26 @@ describe("resolveStackConfig", () => {
         assert.ok(!JSON.stringify(resolved.entries).includes("BEGIN"));
     });
 
+    it("fills a required key the stack leaves out with its documented example, marked as one", () => {
+        const r = resolveStackConfig({ project: "acs-push", projectYaml, stackYaml: { config: {} }, examples: { bundleId: "com.contoso.chat", location: "swedencentral" } });
+        assert.equal(r.values["acs-push:bundleId"], "com.contoso.chat");
+        assert.deepEqual(r.entries.find((e) => e.key === "acs-push:bundleId"), { key: "acs-push:bundleId", value: "com.contoso.chat", source: "example" });
+        assert.equal(r.values["acs-push:location"], "westeurope", "a key with a default keeps its default");
+    });
+
+    it("never puts an example over a value the stack sets", () => {
+        const r = resolveStackConfig({ project: "acs-push", projectYaml, stackYaml, examples: { bundleId: "com.contoso.chat" } });
+        assert.equal(r.values["acs-push:bundleId"], "com.example.app");
+        assert.equal(r.entries.find((e) => e.key === "acs-push:bundleId")!.source, "stack");
+    });
+
+    it("leaves a required key unset without an example, and secrets unset where the dummy gives none, as the CLI would", () => {
+        const r = resolveStackConfig({ project: "acs-push", projectYaml, stackYaml: { config: {} }, dummy: () => undefined });
+        assert.equal("acs-push:bundleId" in r.values, false);
+        assert.equal("acs-push:apnsPrivateKey" in r.values, false);
+        assert.deepEqual(r.secretKeys, []);
+    });
+
     it("lets overrides win", () => {
         const r = resolveStackConfig({ project: "acs-push", projectYaml, stackYaml, overrides: { hubSku: "Standard" } });
         assert.equal(r.values["acs-push:hubSku"], "Standard");

@@ -50,6 +50,14 @@ for (const stack of STACKS) {
             assert.match(text.stdout, /```mermaid\ngraph TD\n/);
         });
 
+        it("says which values are examples, since the stack file sets no app identifiers, and names the init command", () => {
+            const examples = plan.config.filter((e) => e.source === "example").map((e) => e.key);
+            assert.deepEqual(examples, ["acs-push:apnsKeyId", "acs-push:apnsTeamId", "acs-push:bundleId", "acs-push:fcmClientEmail", "acs-push:fcmProjectId"]);
+            assert.match(text.stdout, new RegExp(`\nEXAMPLE VALUES: stack "${stack}" does not set ${examples.join(", ")}\.\n`));
+            assert.match(text.stdout, new RegExp(`A deployment refuses\nto run until they are set: scripts/init-stack\.sh ${stack}\n`));
+            assert.match(text.stdout, /\n {2}acs-push:bundleId: "com\.contoso\.chat" {3}\(EXAMPLE: not set for this stack\)\n/);
+        });
+
         it("deploys the code after the function app and before the subscriptions", () => {
             const ready = find("function-code-ready");
             assert.ok(find("function-code-deploy").dependsOn.includes(find("function-code-publish").urn));
