@@ -16,6 +16,8 @@ export interface StackConfig extends Omit<Settings, "secrets"> {
         apnsToken: pulumi.Output<string>;
         /** Firebase service-account private key, canonical PEM. */
         fcmPrivateKey: pulumi.Output<string>;
+        /** Webhook URLs of the alert receivers, each a secret (they may carry a token). */
+        alertWebhookUrls: pulumi.Output<string>[];
     };
 }
 
@@ -40,6 +42,7 @@ function load(): StackConfig {
         secrets: {
             apnsToken: pulumi.secret(secrets.apnsToken),
             fcmPrivateKey: pulumi.secret(secrets.fcmPrivateKey),
+            alertWebhookUrls: secrets.alertWebhookUrls.map((url) => pulumi.secret(url)),
         },
     };
 }

@@ -7,10 +7,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { AcsEvents } from "./components/acsEvents";
 import { Communication } from "./components/communication";
 import { DeadLetterStorage } from "./components/deadLetters";
-import { FunctionCode } from "./components/functionCode";
+import { FunctionCode, WEBHOOK_FUNCTION_NAME } from "./components/functionCode";
 import { FunctionHosting } from "./components/functionHosting";
+import { Monitoring } from "./components/monitoring";
 import { NotificationHubs } from "./components/notificationHubs";
 import { config } from "./config";
+import { actionGroupNames, alertRules } from "./lib/alerts";
 import { after } from "./lib/outputs";
 import { findUp, hashFunctionAppBuild } from "./lib/sourceHash";
 import { NotificationHubLink } from "./providers/notificationHubLink";
@@ -141,6 +143,25 @@ const link = new NotificationHubLink(
     { dependsOn: [acs, hubs.callsSendRule] },
 );
 
+// Alerts on dead letters, failed deliveries, function failures and hub errors, all notifying one action group.
+const actionGroup = actionGroupNames(config.namePrefix, config.environment);
+const monitoring = new Monitoring("monitoring", {
+    resourceGroupName,
+    actionGroupName: actionGroup.name,
+    actionGroupShortName: actionGroup.shortName,
+    emails: config.alerts.emails,
+    webhookUrls: config.secrets.alertWebhookUrls,
+    rules: alertRules({ namePrefix: config.namePrefix, environment: config.environment, ...config.alerts }),
+    targets: {
+        systemTopic: events.systemTopicId,
+        functionApp: functions.app.id,
+        insights: functions.insightsId,
+        callsHub: hubs.callsHubId,
+        alertsHub: hubs.alertsHubId,
+    },
+    tags,
+});
+
 export const resourceGroup = resourceGroupName;
 export const acsHostName = acs.hostName;
 export const acsResourceName = acs.serviceName;
@@ -165,3 +186,19 @@ export const linkedHubId = linkedHub;
 export const callsHubLinked = pulumi
     .all([linkedHub, hubs.callsHubId])
     .apply(([linked, hub]) => Boolean(linked) && Boolean(hub) && linked.toLowerCase() === hub.toLowerCase());
+
+// What scripts/doctor.sh reads to check the live resources (docs/operations.md, "Check a deployed stack").
+export const armEndpoint = config.armEndpoint;
+export const acsResourceId = acs.serviceId;
+export const callsHubId = hubs.callsHubId;
+export const alertsHubId = hubs.alertsHubId;
+export const apnsEndpoint = config.apns.endpoint;
+export const fcmProjectId = config.fcm.projectId;
+export const systemTopicId = events.systemTopicId;
+export const eventSubscriptions = events.subscriptions;
+export const deadLetterContainerUrl = deadLetters.containerUrl;
+// The webhook without its key, and the ARM id the doctor reads the key through (a stack output never carries a credential).
+export const webhookEndpoint = pulumi.interpolate`${functions.baseUrl}/api/events`;
+export const webhookFunctionId = pulumi.interpolate`${functions.app.id}/functions/${WEBHOOK_FUNCTION_NAME}`;
+export const actionGroupId = monitoring.actionGroupId;
+export const alertRuleIds = monitoring.alertRuleIds;

@@ -43,6 +43,13 @@ export const INCOMING_CALL_DELIVERY = {
     eventTimeToLiveInMinutes: 1,
 } as const;
 
+/** An event subscription as the stack made it: what a check of the live subscription compares against. */
+export interface EventSubscriptionInfo {
+    name: string;
+    id: string;
+    eventTypes: string[];
+}
+
 /**
  * The ACS Event Grid system topic (one per source, `global` like ACS) and its subscriptions to the function
  * webhook. Failed deliveries are dead-lettered to blob storage with the topic's own managed identity, which
@@ -50,6 +57,9 @@ export const INCOMING_CALL_DELIVERY = {
  */
 export class AcsEvents extends pulumi.ComponentResource {
     public readonly systemTopicName: pulumi.Output<string>;
+    public readonly systemTopicId: pulumi.Output<string>;
+    /** Every subscription with its ARM id and the event types it delivers. */
+    public readonly subscriptions: pulumi.Output<EventSubscriptionInfo[]>;
     public readonly chatSubscriptionName: pulumi.Output<string>;
     public readonly incomingCallSubscriptionName: pulumi.Output<string | undefined>;
 
@@ -120,6 +130,10 @@ export class AcsEvents extends pulumi.ComponentResource {
             { parent: this, dependsOn },
         );
 
+        const info = (sub: eventgrid.SystemTopicEventSubscription, subscriptionName: string, eventTypes: string[]) =>
+            sub.id.apply((id): EventSubscriptionInfo => ({ name: subscriptionName, id, eventTypes }));
+        const subscriptions = [info(chat, args.chat.subscriptionName, args.chat.eventTypes)];
+
         let incomingCallName: pulumi.Output<string | undefined> = pulumi.output(undefined);
         if (args.incomingCall !== undefined) {
             const incomingCall = new eventgrid.SystemTopicEventSubscription(
@@ -140,14 +154,19 @@ export class AcsEvents extends pulumi.ComponentResource {
                 { parent: this, dependsOn },
             );
             incomingCallName = after(incomingCall, args.incomingCall.subscriptionName);
+            subscriptions.push(info(incomingCall, args.incomingCall.subscriptionName, [INCOMING_CALL_EVENT_TYPE]));
         }
 
         this.systemTopicName = topicName;
+        this.systemTopicId = topic.id;
+        this.subscriptions = pulumi.all(subscriptions);
         this.chatSubscriptionName = after(chat, args.chat.subscriptionName);
         this.incomingCallSubscriptionName = incomingCallName;
 
         this.registerOutputs({
             systemTopicName: this.systemTopicName,
+            systemTopicId: this.systemTopicId,
+            subscriptions: this.subscriptions,
             chatSubscriptionName: this.chatSubscriptionName,
             incomingCallSubscriptionName: this.incomingCallSubscriptionName,
         });

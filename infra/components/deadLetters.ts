@@ -1,6 +1,7 @@
 import * as storage from "@pulumi/azure-native/storage";
 import * as pulumi from "@pulumi/pulumi";
 import { after } from "../lib/outputs";
+import { blobContainerUrl } from "../lib/urls";
 import { lockedDownStorageAccount } from "./storageAccount";
 
 export interface DeadLetterStorageArgs {
@@ -21,6 +22,8 @@ export class DeadLetterStorage extends pulumi.ComponentResource {
     public readonly containerName: pulumi.Output<string>;
     /** ARM id of the container: the role-assignment scope of the writer. */
     public readonly containerId: pulumi.Output<string>;
+    /** `https://<account>.blob.core.windows.net/<container>`: where operators read dead-lettered events. */
+    public readonly containerUrl: pulumi.Output<string>;
 
     constructor(name: string, args: DeadLetterStorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("acs-push:azure:DeadLetterStorage", name, {}, opts);
@@ -43,6 +46,14 @@ export class DeadLetterStorage extends pulumi.ComponentResource {
         this.accountId = account.id;
         this.containerName = after(container, args.containerName);
         this.containerId = container.id;
-        this.registerOutputs({ accountId: this.accountId, containerName: this.containerName, containerId: this.containerId });
+        this.containerUrl = pulumi
+            .all([account.primaryEndpoints, this.containerName])
+            .apply(([endpoints, containerName]) => blobContainerUrl(endpoints?.blob, args.accountName, containerName));
+        this.registerOutputs({
+            accountId: this.accountId,
+            containerName: this.containerName,
+            containerId: this.containerId,
+            containerUrl: this.containerUrl,
+        });
     }
 }

@@ -68,6 +68,8 @@ export class FunctionHosting extends pulumi.ComponentResource {
     public readonly storageAccountId: pulumi.Output<string>;
     /** `https://<account>.blob.core.windows.net/<deployment container>`: where Flex reads the app package. */
     public readonly deploymentContainerUrl: pulumi.Output<string>;
+    /** ARM id of the Application Insights component (alerts watch its failed requests). */
+    public readonly insightsId: pulumi.Output<string>;
     /** The function app resource, for dependencies. */
     public readonly app: web.WebApp;
     /** The app's data-plane role assignments: code deployment and webhook validation must wait for them. */
@@ -229,6 +231,7 @@ export class FunctionHosting extends pulumi.ComponentResource {
         this.storageAccountName = accountName;
         this.storageAccountId = account.id;
         this.deploymentContainerUrl = deploymentContainerUrl;
+        this.insightsId = insights.id;
 
         this.registerOutputs({
             appName: this.appName,
@@ -237,6 +240,7 @@ export class FunctionHosting extends pulumi.ComponentResource {
             storageAccountName: this.storageAccountName,
             storageAccountId: this.storageAccountId,
             deploymentContainerUrl: this.deploymentContainerUrl,
+            insightsId: this.insightsId,
         });
     }
 }

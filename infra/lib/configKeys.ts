@@ -3,6 +3,7 @@
 // Pulumi.yaml's `config:` block and the key tables of docs/configuration.md and README.md are generated from
 // this list by `npm run config:docs`; tests/infra/config fails when one of them differs.
 
+import { ALERT_KEYS } from "./alertKeys";
 import { checkAzureName } from "./azureNames";
 import {
     ACS_CHAT_EVENT_TYPES,
@@ -334,6 +335,7 @@ const DECLARED = [
         max: 730,
         example: "90",
     },
+    ...ALERT_KEYS,
 ] as const satisfies readonly ConfigKey[];
 
 /** The keys in the order Pulumi.yaml and the docs list them. */

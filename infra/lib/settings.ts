@@ -1,6 +1,7 @@
 // Turns raw stack configuration into validated settings, or the complete list of problems: every key is read
 // by its declaration in configKeys.ts (type, default, rule), then the few rules that span keys run.
 
+import { ALERT_THRESHOLD_KEYS, AlertThresholdKey, splitWebhookUrls } from "./alertKeys";
 import { NAME_RULES, checkAzureName } from "./azureNames";
 import { APNS_ENDPOINTS, ApnsEnvironment, NotificationHubsSku } from "./catalog";
 import { CONFIG_KEYS, ConfigKeyName, ConfigValues } from "./configKeys";
@@ -28,7 +29,7 @@ export interface Settings {
     apns: { teamId: string; keyId: string; environment: ApnsEnvironment; endpoint: string };
     fcm: { projectId: string; clientEmail: string };
     /** Plain secret values, already normalised; config.ts wraps them in secret outputs. */
-    secrets: { apnsToken: string; fcmPrivateKey: string };
+    secrets: { apnsToken: string; fcmPrivateKey: string; alertWebhookUrls: string[] };
     events: {
         chatEventTypes: string[];
         maxDeliveryAttempts: number;
@@ -39,6 +40,8 @@ export interface Settings {
     /** Who may call the installations endpoint; `tenantId` undefined = the deploying identity's tenant. */
     installations: { tenantId?: string; audiences: string[]; allowedCallers: string[]; allowFunctionKey: boolean };
     logRetentionDays: number;
+    /** Receivers (the webhook URLs are in `secrets`), window and thresholds of the alerts. */
+    alerts: { emails: string[]; windowMinutes: number; thresholds: Record<AlertThresholdKey, number> };
     names: ResourceNames;
 }
 
@@ -188,7 +191,11 @@ export function validateSettings(raw: RawConfig, stack: string): ValidationResul
             bundleId: v.bundleId,
             apns: { teamId: v.apnsTeamId, keyId: v.apnsKeyId, environment: apnsEnvironment, endpoint: APNS_ENDPOINTS[apnsEnvironment] },
             fcm: { projectId: v.fcmProjectId, clientEmail: v.fcmClientEmail },
-            secrets: { apnsToken: pemBody(v.apnsPrivateKey), fcmPrivateKey: normalizePem(v.fcmPrivateKey) },
+            secrets: {
+                apnsToken: pemBody(v.apnsPrivateKey),
+                fcmPrivateKey: normalizePem(v.fcmPrivateKey),
+                alertWebhookUrls: splitWebhookUrls(v.alertWebhookUrls),
+            },
             events: {
                 chatEventTypes: v.chatEventTypes,
                 maxDeliveryAttempts: v.eventMaxDeliveryAttempts,
@@ -207,6 +214,11 @@ export function validateSettings(raw: RawConfig, stack: string): ValidationResul
                 allowFunctionKey: v.installationsAllowFunctionKey,
             },
             logRetentionDays: v.logRetentionDays,
+            alerts: {
+                emails: v.alertEmails,
+                windowMinutes: v.alertWindowMinutes,
+                thresholds: Object.fromEntries(ALERT_THRESHOLD_KEYS.map((key) => [key, v[key]])) as Record<AlertThresholdKey, number>,
+            },
             names,
         },
     };

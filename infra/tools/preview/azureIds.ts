@@ -32,6 +32,8 @@ export const ARM_ID_TEMPLATES: Readonly<Record<string, string>> = {
     "azure-native:authorization:RoleAssignment": "{scope}/providers/Microsoft.Authorization/roleAssignments/{roleAssignmentName}",
     "azure-native:eventgrid:SystemTopic": TOPIC,
     "azure-native:eventgrid:SystemTopicEventSubscription": `${TOPIC}/eventSubscriptions/{eventSubscriptionName}`,
+    "azure-native:monitor:ActionGroup": `${RG}/providers/Microsoft.Insights/actionGroups/{actionGroupName}`,
+    "azure-native:monitor:MetricAlert": `${RG}/providers/Microsoft.Insights/metricAlerts/{ruleName}`,
 };
 
 /** A GUID-shaped, stable stand-in for a value Azure generates (a principal id, a role assignment name). */

@@ -1,4 +1,5 @@
 import { initCommand } from "../../lib/problems";
+import { renderAlerts } from "./alertsTable";
 import { transitiveReduction } from "./graph";
 import { flatten } from "./wire";
 import { Plan, PlanResource } from "./model";
@@ -13,7 +14,7 @@ export function formatValue(value: unknown): string {
     return text.length > MAX_VALUE_LENGTH ? `${text.slice(0, MAX_VALUE_LENGTH - 1)}…` : text;
 }
 
-/** The readable plan: configuration, resources grouped under their components, graph, dependency levels. */
+/** The readable plan: configuration, resources grouped under their components, alerts, graph, dependency levels. */
 export function renderPlan(plan: Plan): string {
     const out: string[] = [];
     const custom = plan.resources.filter((r) => r.custom).length;
@@ -35,6 +36,8 @@ export function renderPlan(plan: Plan): string {
     out.push("");
     out.push(`Resources: ${custom} to create, in ${plan.resources.length - custom} components`);
     out.push(...renderTree(plan));
+    const alerts = renderAlerts(plan);
+    if (alerts.length) out.push("", ...alerts);
     out.push("");
     out.push("Dependency graph");
     out.push("```mermaid");

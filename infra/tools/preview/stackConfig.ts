@@ -44,7 +44,7 @@ function pem(kind: "ec" | "rsa"): string {
 /**
  * A stand-in for a secret the preview does not have, shaped so the program's validation accepts it: a
  * freshly generated PKCS#8 key for keys that hold a private key, a connection string for connection
- * strings, `<dummy-secret>` otherwise. Nothing here is a real credential.
+ * strings, an https URL for URLs, `<dummy-secret>` otherwise. Nothing here is a real credential.
  */
 export function dummySecret(key: string, declaration: ConfigDeclaration): unknown {
     const name = key.split(":").pop()!;
@@ -72,13 +72,16 @@ export function dummySecret(key: string, declaration: ConfigDeclaration): unknow
             private_key: pem("rsa"),
         });
     }
+    if (/\burls?\b|webhook/i.test(hint)) {
+        return `https://${DUMMY_MARK}.invalid/alerts`;
+    }
     return `<${DUMMY_MARK}>`;
 }
 
 /**
  * The configuration `pulumi up` would see for a stack, minus the secrets: values from the stack file,
- * defaults from Pulumi.yaml, and a dummy for every key declared `secret: true` or stored encrypted (none
- * where `dummy` answers undefined). A required key the stack does not set takes its value from `examples`
+ * defaults from Pulumi.yaml, and a dummy for every secret the stack stores encrypted or must set (none
+ * where `dummy` answers undefined); an optional secret left unset keeps its default. A required key the stack does not set takes its value from `examples`
  * when one is given (source `example`); without one it stays unset, as for the CLI. `overrides` (from
  * `--set`) win over all of them.
  */
@@ -112,7 +115,9 @@ export function resolveStackConfig(input: {
         if (overrides.has(key)) {
             value = overrides.get(key);
             source = "override";
-        } else if (secret) {
+        } else if (secret && (fromStack !== undefined || (declaration.value === undefined && declaration.default === undefined))) {
+            // A secret the stack stores, or one it must set: a dummy stands in. An optional secret left unset keeps
+            // its default, so the preview shows no receiver, webhook or the like that a deployment would not have.
             value = dummy(key, declaration);
             source = "dummy";
             if (value === undefined) continue;

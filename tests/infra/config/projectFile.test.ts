@@ -28,12 +28,13 @@ describe("Pulumi.yaml", () => {
         }
     });
 
-    it("marks the two private keys secret and gives them no default", () => {
+    it("marks the private keys and the alert webhook URLs (which may carry a token) secret; only the URLs have a default", () => {
         const secrets = Object.entries(declared).filter(([, d]) => d.secret).map(([k]) => k).sort();
-        assert.deepEqual(secrets, ["acs-push:apnsPrivateKey", "acs-push:fcmPrivateKey"]);
-        for (const key of secrets) {
-            assert.equal(declared[key].default, undefined);
-        }
+        assert.deepEqual(secrets, ["acs-push:alertWebhookUrls", "acs-push:apnsPrivateKey", "acs-push:fcmPrivateKey"]);
+        assert.deepEqual(
+            secrets.map((key) => declared[key].default),
+            ["", undefined, undefined],
+        );
     });
 });
 

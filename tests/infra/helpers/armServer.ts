@@ -25,6 +25,8 @@ export interface ArmReply {
     status: number;
     headers?: Record<string, string>;
     body?: unknown;
+    /** Sent as it is instead of `body` as JSON (a storage service's XML, say). */
+    rawBody?: string;
 }
 
 export type ArmHandler = (request: RecordedRequest) => ArmReply;
@@ -98,7 +100,7 @@ export async function startArmServer(): Promise<ArmServer> {
             };
             requests.push(recorded);
             const reply = queue.length > 0 ? (queue.shift() as ArmReply) : handler(recorded);
-            const payload = reply.body === undefined ? "" : JSON.stringify(reply.body);
+            const payload = reply.rawBody ?? (reply.body === undefined ? "" : JSON.stringify(reply.body));
             res.writeHead(reply.status, {
                 "content-type": "application/json; charset=utf-8",
                 "x-ms-correlation-request-id": `corr-${requests.length}`,

@@ -5,6 +5,18 @@ import { stackConfig } from "./stackFiles";
 
 export type StackOutputs = Record<string, pulumi.Output<unknown>>;
 
+/** The stack outputs that must be secret: none, since no output carries a credential (the doctor reads the webhook key through ARM). */
+export const SECRET_OUTPUTS: readonly string[] = [];
+
+/** Names of the outputs whose secrecy differs from `SECRET_OUTPUTS` (empty when every output is as it should be). */
+export async function misclassifiedOutputs(outputs: StackOutputs): Promise<string[]> {
+    const wrong: string[] = [];
+    for (const [name, output] of Object.entries(outputs)) {
+        if (pulumi.Output.isInstance(output) && (await pulumi.isSecret(output)) !== SECRET_OUTPUTS.includes(name)) wrong.push(name);
+    }
+    return wrong;
+}
+
 export interface EvaluatedStack {
     capture: Capture;
     outputs: StackOutputs;
@@ -32,6 +44,9 @@ export async function evaluateStack(
     for (const [name, output] of Object.entries(outputs)) {
         if (pulumi.Output.isInstance(output)) {
             values[name] = options.preview ? undefined : await promiseOf(output);
+        } else if (typeof output !== "function") {
+            // A plain exported value is a stack output as well.
+            values[name] = output;
         }
     }
     return { capture, outputs, values };

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { requiredKeyExamples } from "../../../infra/tools/preview/evaluate";
-import { resolveStackConfig } from "../../../infra/tools/preview/stackConfig";
+import { dummySecret, resolveStackConfig } from "../../../infra/tools/preview/stackConfig";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const yaml = require("js-yaml") as { load(text: string): unknown };
@@ -38,9 +38,9 @@ export const DUMMY_PEM =
 
 /**
  * Stack configuration as the CLI passes it (strings; lists as JSON; Pulumi.yaml defaults for unset keys)
- * plus `secretValue` for every secret key, and, as in the offline preview, the documented example of every
- * required key the stack file leaves out. `asCommitted`: neither secrets nor examples, which is what a
- * deployment from a fresh clone would see.
+ * plus `secretValue` for every secret private key (the offline preview's dummy for the other secrets), and, as
+ * in the offline preview, the documented example of every required key the stack file leaves out.
+ * `asCommitted`: neither secrets nor examples, which is what a deployment from a fresh clone would see.
  */
 export function stackConfig(
     stack: string,
@@ -52,7 +52,7 @@ export function stackConfig(
         project: projectYaml.name,
         projectYaml,
         stackYaml: readYaml(`Pulumi.${stack}.yaml`),
-        dummy: () => (options.asCommitted ? undefined : secretValue),
+        dummy: (key, declaration) => (options.asCommitted ? undefined : /PrivateKey$/.test(key) ? secretValue : dummySecret(key, declaration)),
         examples: options.asCommitted ? {} : requiredKeyExamples(),
     });
     return { config: resolved.values, secretKeys: resolved.secretKeys };

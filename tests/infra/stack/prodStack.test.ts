@@ -8,7 +8,8 @@ describe("the prod stack", () => {
     let stack: EvaluatedStack;
 
     before(async () => {
-        stack = await evaluateStack("prod");
+        // Alert receivers are set per deployment (never committed as examples): set them as a deployment would.
+        stack = await evaluateStack("prod", { "acs-push:alertEmails": JSON.stringify(["oncall@contoso.com", "mobile-team@contoso.com"]) });
     });
 
     it("keeps production chat data in Germany and protects the ACS resource from deletion and replacement", () => {
@@ -53,6 +54,15 @@ describe("the prod stack", () => {
             maxDeliveryAttempts: 30,
             eventTimeToLiveInMinutes: 1440,
         });
+    });
+
+    it("sends its alerts to on-call and the team by e-mail", () => {
+        const group = stack.capture.one("azure-native:monitor:ActionGroup");
+        assert.equal(group.inputs.actionGroupName, "ag-acspush-prod");
+        assert.deepEqual(
+            group.inputs.emailReceivers.map((r: { emailAddress: string }) => r.emailAddress),
+            ["oncall@contoso.com", "mobile-team@contoso.com"],
+        );
     });
 
     it("keeps message text out of pushes and logs for 90 days", () => {

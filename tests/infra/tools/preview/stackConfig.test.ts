@@ -81,6 +81,9 @@ describe("dummySecret", () => {
     it("is a Service Bus style connection string for a connection string", () => {
         assert.match(String(dummySecret("acs-push:hubConnectionString", {})), /^Endpoint=sb:\/\/dummy-secret\.servicebus\.windows\.net\/;SharedAccessKeyName=dummy-secret;SharedAccessKey=[A-Za-z0-9+/]{43}=$/);
     });
+    it("is an https URL the program accepts for a URL setting", () => {
+        assert.equal(dummySecret("acs-push:alertWebhookUrls", { description: "Webhook URLs the alerts are posted to" }), "https://dummy-secret.invalid/alerts");
+    });
     it("is the marked placeholder otherwise", () => assert.equal(dummySecret("acs-push:token", {}), "<dummy-secret>"));
     it("follows the declared type", () => {
         assert.equal(dummySecret("acs-push:n", { type: "integer" }), 1);

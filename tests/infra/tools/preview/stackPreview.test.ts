@@ -88,6 +88,26 @@ for (const stack of STACKS) {
             );
         });
 
+        it("lists the action group and every alert with its metric, threshold and window", () => {
+            const section = text.stdout.slice(text.stdout.indexOf("\nAlerts: ") + 1, text.stdout.indexOf("\nDependency graph"));
+            const alerts = plan.resources.filter((r) => r.type === "azure-native:monitor:MetricAlert");
+            assert.equal(alerts.length, 15);
+            // The committed stacks set no receivers (they are set per deployment): the group notifies no one yet.
+            assert.match(section, new RegExp(`^Alerts: 15 metric alert rules\n  action group ag-acspush-${stack} \\(acspush-${stack}\\): no receivers`));
+            for (const alert of alerts) {
+                const i = alert.inputs as Record<string, any>;
+                const c = i.criteria.allOf[0];
+                const row = section.split("\n").find((line) => line.includes(` ${i.ruleName} `));
+                assert.ok(row, `no row for ${i.ruleName}`);
+                const cells = row.trim().split(/\s{2,}/);
+                assert.deepEqual(
+                    [cells[0], cells[3].split(" ")[0], cells[4], cells[5], cells[6], cells[8]],
+                    [String(i.severity), c.metricName, c.timeAggregation, `> ${c.threshold}`, "15 min", `ag-acspush-${stack}`],
+                    i.ruleName,
+                );
+            }
+        });
+
         it("keeps every secret masked", () => {
             const everything = text.stdout + text.stderr + json.stdout;
             for (const needle of ["PRIVATE KEY", "dummy-secret", "SharedAccessKey=", MOCK_KEY_PREFIX]) {
