@@ -91,7 +91,7 @@ public sealed partial class EventBatchProcessor(
     /// <summary>Where every event's outcome is counted and logged (ids and types bounded).</summary>
     private void Settle(BatchTally tally, IncomingEvent incoming, EventResult result, IReadOnlyDictionary<string, PushResult>? pushes)
     {
-        var count = tally.Add(result.Outcome, pushes);
+        var count = tally.Add(result, pushes);
         switch (result.Outcome)
         {
             case EventOutcome.Duplicate:

@@ -6,6 +6,7 @@ using AcsPush.Functions.Idempotency;
 using AcsPush.Functions.NotificationHubs;
 using AcsPush.Functions.Notifications;
 using AcsPush.Functions.Tests.Notifications;
+using AcsPush.Functions.Tests.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -39,9 +40,9 @@ public class EventGridWebhookTests
     {
         var options = Options.Create(_options);
         var router = new ChatEventRouter(Options.Create(new NotificationsOptions()));
-        var dispatcher = new PushDispatcher(_hub.Object, _store.Object, NullLogger<PushDispatcher>.Instance);
+        var dispatcher = new PushDispatcher(_hub.Object, _store.Object, TestMetrics.Unobserved, NullLogger<PushDispatcher>.Instance);
         var processor = new EventBatchProcessor(router, dispatcher, options, NullLogger<EventBatchProcessor>.Instance);
-        return new EventGridWebhook(processor, options, _time, NullLogger<EventGridWebhook>.Instance);
+        return new EventGridWebhook(processor, TestMetrics.Unobserved, options, _time, NullLogger<EventGridWebhook>.Instance);
     }
 
     private static HttpRequest Post(string body, string? eventType = "Notification") =>
@@ -341,8 +342,8 @@ public class EventGridWebhookTests
         _hub.Setup(h => h.SendNotificationAsync(It.IsAny<NotificationRequest>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .Returns(never.Task);
         var webhook = new EventGridWebhook(
-            new EventBatchProcessor(new ChatEventRouter(Options.Create(new NotificationsOptions())), new PushDispatcher(_hub.Object, _store.Object, NullLogger<PushDispatcher>.Instance), Options.Create(_options), NullLogger<EventBatchProcessor>.Instance),
-            Options.Create(_options), TimeProvider.System, NullLogger<EventGridWebhook>.Instance);
+            new EventBatchProcessor(new ChatEventRouter(Options.Create(new NotificationsOptions())), new PushDispatcher(_hub.Object, _store.Object, TestMetrics.Unobserved, NullLogger<PushDispatcher>.Instance), Options.Create(_options), NullLogger<EventBatchProcessor>.Instance),
+            TestMetrics.Unobserved, Options.Create(_options), TimeProvider.System, NullLogger<EventGridWebhook>.Instance);
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
         var (status, response) = HttpRequests.Read(await webhook.RunAsync(Post(TestEvents.Batch(Message("m1", Bob)))));
