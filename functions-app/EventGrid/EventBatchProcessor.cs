@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using AcsPush.Functions.Diagnostics;
 using AcsPush.Functions.Notifications;
+using AcsPush.Functions.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -92,6 +93,7 @@ public sealed partial class EventBatchProcessor(
     private void Settle(BatchTally tally, IncomingEvent incoming, EventResult result, IReadOnlyDictionary<string, PushResult>? pushes)
     {
         var count = tally.Add(result, pushes);
+        PipelineTracing.EventFailed(incoming.Id, result);
         switch (result.Outcome)
         {
             case EventOutcome.Duplicate:

@@ -136,27 +136,32 @@ public sealed partial class PushDispatcher(
         {
             LogHubMisconfigured(logger, new Bounded(push.EventId), format, ex.Status, ex.TrackingId, check);
             sent = (PushResult.Transient, TransientReason.HubMisconfigured);
+            PipelineTracing.PushFailed(push.EventId, format, sent.Result, ex.Status, ex.TrackingId);
         }
         catch (NotificationHubsException ex) when (!ex.IsTransient)
         {
             LogRejected(logger, new Bounded(push.EventId), format, ex.Status, ex.TrackingId);
             sent = (PushResult.Rejected, null);
+            PipelineTracing.PushFailed(push.EventId, format, sent.Result, ex.Status, ex.TrackingId);
         }
         catch (NotificationHubsException ex)
         {
             LogTransient(logger, new Bounded(push.EventId), format, ex.Status, ex.TrackingId);
             sent = (PushResult.Transient, TransientReason.HubUnavailable);
+            PipelineTracing.PushFailed(push.EventId, format, sent.Result, ex.Status, ex.TrackingId);
         }
         catch (OperationCanceledException)
         {
             LogDeadline(logger, new Bounded(push.EventId), format);
             sent = (PushResult.Transient, TransientReason.Deadline);
+            PipelineTracing.PushFailed(push.EventId, format, sent.Result, 0, null);
         }
         catch (Exception ex)
         {
             // Not the event's fault (the payload was built): the hub call failed in a way the client does not classify.
             LogUnexpected(logger, ex, new Bounded(push.EventId), format);
             sent = (PushResult.Transient, TransientReason.HubUnavailable);
+            PipelineTracing.PushFailed(push.EventId, format, sent.Result, 0, null);
         }
 
         metrics.HubSend(format, sent.Result, Stopwatch.GetElapsedTime(started));

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using AcsPush.Functions.Diagnostics;
 using AcsPush.Functions.EventGrid;
+using AcsPush.Functions.Notifications;
 
 namespace AcsPush.Functions.Telemetry;
 
@@ -7,7 +9,8 @@ namespace AcsPush.Functions.Telemetry;
 /// The app's spans (activity source <see cref="SourceName"/>): one per webhook delivery and one per retention sweep,
 /// children of the Functions worker's invocation span, so they carry the operation id of the host's request. Without
 /// a listener (telemetry off) no span is created. A span that ends in failure gets <see cref="ActivityStatusCode.Error"/>,
-/// which is what keeps it from being sampled away (<see cref="FailureKeepingSampler"/>).
+/// which is what keeps it from being sampled away (<see cref="FailureKeepingSampler"/>), and carries one span event per
+/// failed event or push (at most <see cref="MaxFailureEvents"/>), so the details of a failure travel with it.
 /// </summary>
 public static class PipelineTracing
 {
@@ -17,7 +20,13 @@ public static class PipelineTracing
     internal const string DeliverySpan = "EventGrid delivery";
     internal const string RetentionSpan = "Idempotency retention";
 
+    /// <summary>Most failure events put on one delivery's span; the span's counts cover the rest.</summary>
+    public const int MaxFailureEvents = 20;
+
     private static readonly ActivitySource Source = new(SourceName);
+
+    // Events of one delivery fail side by side; an Activity is not meant to be changed from several threads at once.
+    private static readonly Lock FailureGate = new();
 
     /// <summary>Starts the span of one webhook delivery (null when nobody listens).</summary>
     public static Activity? StartDelivery() => Source.StartActivity(DeliverySpan, ActivityKind.Internal);
@@ -58,6 +67,53 @@ public static class PipelineTracing
         }
     }
 
+    /// <summary>
+    /// Notes on the current delivery's span an event that did not end well: transient, or refused for good by the hub or
+    /// the payload builder (rejections that follow from routing, such as a phone-number recipient, are normal traffic).
+    /// </summary>
+    public static void EventFailed(string eventId, EventResult result)
+    {
+        if (result.Outcome == EventOutcome.Transient || result.RejectReason is RejectReason.HubRefused or RejectReason.Unbuildable)
+        {
+            AddFailure("event failed", new ActivityTagsCollection
+            {
+                ["acspush.event_id"] = LogValue.Bound(eventId),
+                ["acspush.outcome"] = result.Outcome.ToString(),
+                ["acspush.reason"] = (result.TransientReason?.ToString() ?? result.RejectReason?.ToString()),
+            });
+        }
+    }
+
+    /// <summary>Notes on the current delivery's span a push the hub did not accept, with what support needs to trace it.</summary>
+    public static void PushFailed(string eventId, string platform, PushResult result, int hubStatus, string? trackingId) =>
+        AddFailure("push failed", new ActivityTagsCollection
+        {
+            ["acspush.event_id"] = LogValue.Bound(eventId),
+            ["acspush.platform"] = platform,
+            ["acspush.outcome"] = result.ToString(),
+            ["acspush.hub.status"] = hubStatus,
+            ["acspush.hub.tracking_id"] = trackingId,
+        });
+
     /// <summary>Marks a span failed with <paramref name="description"/> (a fixed text, never request content).</summary>
     public static void Failed(Activity? activity, string description) => activity?.SetStatus(ActivityStatusCode.Error, description);
+
+    // Only on this source's spans: with telemetry off, Activity.Current may belong to someone else (or be null).
+    private static void AddFailure(string name, ActivityTagsCollection tags)
+    {
+        if (Activity.Current is not { Source.Name: SourceName, IsAllDataRequested: true } span)
+        {
+            return;
+        }
+
+        lock (FailureGate)
+        {
+            if (span.Events.Take(MaxFailureEvents).Count() < MaxFailureEvents)
+            {
+                span.AddEvent(new ActivityEvent(name, tags: tags));
+            }
+
+            span.SetStatus(ActivityStatusCode.Error, "a push or an event failed");
+        }
+    }
 }
