@@ -38,13 +38,14 @@ public static class ServiceCollectionExtensions
                 : new TableServiceClient(settings.ConnectionString, clientOptions);
         });
         services.AddSingleton<IIdempotencyStore, TableIdempotencyStore>();
+        services.AddSingleton<RetentionSweeper>();
 
         services.AddSingleton<ChatEventRouter>();
         services.AddSingleton<PushDispatcher>();
         services.AddSingleton<EventBatchProcessor>();
         services.AddInstallations();
 
-        // Function classes (EventGridWebhook, Installations) are not registered: the Functions worker creates one per
+        // Function classes (EventGridWebhook, Installations, ExpireIdempotencyRecords) are not registered: the Functions worker creates one per
         // invocation from these services with ActivatorUtilities.
         return services;
     }
