@@ -9,8 +9,6 @@ using AcsPush.Functions.Telemetry;
 using AcsPush.Functions.Tests.EventGrid;
 using AcsPush.Functions.Tests.Notifications;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Moq;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
@@ -50,10 +48,7 @@ public sealed class PipelineTracingTests
     private async Task<(int Status, List<Activity> Spans, ActivityTraceId Trace)> DeliverAsync(TracerProvider tracing, params JsonObject[] events)
     {
         var trace = ActivityTraceId.CreateRandom();
-        var options = Options.Create(new WebhookOptions { MaxConcurrency = 4 });
-        var dispatcher = new PushDispatcher(_hub.Object, _store.Object, TestMetrics.Unobserved, NullLogger<PushDispatcher>.Instance);
-        var processor = new EventBatchProcessor(new ChatEventRouter(Options.Create(new NotificationsOptions())), dispatcher, options, NullLogger<EventBatchProcessor>.Instance);
-        var webhook = new EventGridWebhook(processor, TestMetrics.Unobserved, options, TimeProvider.System, NullLogger<EventGridWebhook>.Instance);
+        var webhook = MockedWebhook.Create(_hub.Object, _store.Object);
         var request = HttpRequests.Create(HttpMethods.Post, Encoding.UTF8.GetBytes(TestEvents.Batch(events)), "application/json");
         int status;
         using (HostInvocation(trace))
@@ -159,8 +154,7 @@ public sealed class PipelineTracingTests
     {
         using var tracing = Tracing(0);
         var trace = ActivityTraceId.CreateRandom();
-        var options = Options.Create(new WebhookOptions());
-        var webhook = new EventGridWebhook(null!, TestMetrics.Unobserved, options, TimeProvider.System, NullLogger<EventGridWebhook>.Instance);
+        var webhook = MockedWebhook.Create(_hub.Object, _store.Object);
 
         using (HostInvocation(trace))
         {

@@ -9,8 +9,6 @@ using AcsPush.Functions.Tests.EventGrid;
 using AcsPush.Functions.Tests.Notifications;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Moq;
 using Xunit;
 
@@ -57,10 +55,7 @@ public sealed class PushMetricsTests : IDisposable
 
     private async Task<int> DeliverAsync(string body)
     {
-        var options = Options.Create(new WebhookOptions { MaxConcurrency = 4 });
-        var dispatcher = new PushDispatcher(_hub.Object, _store.Object, _metrics.Metrics, NullLogger<PushDispatcher>.Instance);
-        var processor = new EventBatchProcessor(new ChatEventRouter(Options.Create(new NotificationsOptions())), dispatcher, options, NullLogger<EventBatchProcessor>.Instance);
-        var webhook = new EventGridWebhook(processor, _metrics.Metrics, options, TimeProvider.System, NullLogger<EventGridWebhook>.Instance);
+        var webhook = MockedWebhook.Create(_hub.Object, _store.Object, metrics: _metrics.Metrics);
         var request = HttpRequests.Create(HttpMethods.Post, Encoding.UTF8.GetBytes(body), "application/json", new Dictionary<string, string> { ["aeg-event-type"] = "Notification" });
         return HttpRequests.Read(await webhook.RunAsync(request)).Status;
     }
