@@ -11,7 +11,11 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, TextWriter output, 
     /// <summary>A warm-up has settled once the deliveries of its last few seconds JIT-compiled at most this many methods.</summary>
     private const int SettledJitMethods = 10;
     private static readonly TimeSpan SettledWindow = TimeSpan.FromSeconds(5);
-    private const int SequentialWarmUpDeliveries = 10;
+
+    // The sequential loop runs the same code, but its single-event deliveries take branches of their own: they get
+    // a warm-up of their own by the same rule, shorter since JIT is mostly done by then.
+    private static readonly TimeSpan SequentialWarmUpMinimum = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan SequentialWarmUpMaximum = TimeSpan.FromSeconds(30);
 
     private int _eventsHandled;
 
@@ -98,7 +102,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, TextWriter output, 
                         output.WriteLine(combination.Name);
                         if (warmUp is null)
                         {
-                            warmUp = await WarmUpAsync(deliveries, size);
+                            warmUp = await WarmUpAsync(concurrent, deliveries, size, options.WarmUpMinimum, options.WarmUpMaximum);
                             if (warmUp is null)
                             {
                                 return null;
@@ -122,15 +126,8 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, TextWriter output, 
                         var baseline = new Combination(schema.ToString(), 1, hubLatency, storeLatency, 1, Sequential: true);
                         output.WriteLine();
                         output.WriteLine(baseline.Name);
-                        for (var i = 0; i < SequentialWarmUpDeliveries; i++)
-                        {
-                            if (await DeliverAsync(sequential, singles, 1, null) is null)
-                            {
-                                return null;
-                            }
-                        }
-
-                        if (await MeasureAsync(baseline, sequential, singles, options.SequentialEvents) is not { } figures)
+                        if (await WarmUpAsync(sequential, singles, 1, SequentialWarmUpMinimum, SequentialWarmUpMaximum) is null
+                            || await MeasureAsync(baseline, sequential, singles, options.SequentialEvents) is not { } figures)
                         {
                             return null;
                         }
@@ -144,15 +141,16 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, TextWriter output, 
         return (warmUp!, results);
     }
 
-    // Deliveries of the first combination until JIT has settled (see SettledJitMethods), within the set bounds.
-    private async Task<WarmUpRecord?> WarmUpAsync(ChatDeliveries deliveries, int size)
+    // Deliveries until JIT has settled (see SettledJitMethods), within the set bounds; progress printed for the
+    // concurrent warm-up only (the sequential one would print a line per event).
+    private async Task<WarmUpRecord?> WarmUpAsync(WebhookPipeline pipeline, ChatDeliveries deliveries, int size, TimeSpan minimum, TimeSpan maximum)
     {
         var clock = Stopwatch.StartNew();
         var outcomes = new List<(TimeSpan At, DeliveryOutcome Outcome)>();
         bool settled;
         while (true)
         {
-            var outcome = await DeliverAsync(concurrent, deliveries, size, Invariant($"warm-up {outcomes.Count + 1}"));
+            var outcome = await DeliverAsync(pipeline, deliveries, size, size > 1 ? Invariant($"warm-up {outcomes.Count + 1}") : null);
             if (outcome is null)
             {
                 return null;
@@ -160,8 +158,8 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, TextWriter output, 
 
             outcomes.Add((clock.Elapsed, outcome));
             var recent = outcomes.Where(o => o.At >= clock.Elapsed - SettledWindow).Sum(o => o.Outcome.Use.JitMethods);
-            settled = clock.Elapsed >= options.WarmUpMinimum && recent <= SettledJitMethods;
-            if (settled || clock.Elapsed >= options.WarmUpMaximum)
+            settled = clock.Elapsed >= minimum && recent <= SettledJitMethods;
+            if (settled || clock.Elapsed >= maximum)
             {
                 break;
             }
@@ -179,7 +177,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, TextWriter output, 
             outcomes.Select(o => o.Outcome.Events / o.Outcome.ElapsedMs * 1000).ToArray(),
             outcomes.Select(o => o.Outcome.Use.JitMethods).ToArray());
         output.WriteLine(Invariant(
-            $"Warm-up: {record.Deliveries} deliveries, {record.Events:N0} events, {record.Seconds:N1} s, {record.JitMethods:N0} methods JIT-compiled; {(settled ? "settled" : "NOT settled")} (at most {SettledJitMethods} methods in the last {SettledWindow.TotalSeconds:N0} s, after at least {options.WarmUpMinimum.TotalSeconds:N0} s)"));
+            $"Warm-up: {record.Deliveries} deliveries, {record.Events:N0} events, {record.Seconds:N1} s, {record.JitMethods:N0} methods JIT-compiled; {(settled ? "settled" : "NOT settled")} (at most {SettledJitMethods} methods in the last {SettledWindow.TotalSeconds:N0} s, after at least {minimum.TotalSeconds:N0} s)"));
         return record;
     }
 
@@ -235,7 +233,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, TextWriter output, 
         return
         [
             Invariant($"Webhook:MaxConcurrency={pipeline.Settings.MaxConcurrency}, Webhook:ProcessingDeadline={pipeline.Settings.ProcessingDeadline}, Webhook:MaxRequestBodyBytes={bodyLimit}; other app settings at their defaults"),
-            Invariant($"Repeated events: {options.RedeliveredPercent} % of each delivery; measured deliveries per combination: {options.Iterations}; sequential baseline: {options.SequentialEvents} single-event deliveries at MaxConcurrency=1 (after {SequentialWarmUpDeliveries} unmeasured)"),
+            Invariant($"Repeated events: {options.RedeliveredPercent} % of each delivery; measured deliveries per combination: {options.Iterations}; sequential baseline: {options.SequentialEvents} single-event deliveries at MaxConcurrency=1, after a warm-up of its own ({SequentialWarmUpMinimum.TotalSeconds:N0}-{SequentialWarmUpMaximum.TotalSeconds:N0} s, same rule)"),
             Invariant($"Warm-up: deliveries of the first combination for {options.WarmUpMinimum.TotalSeconds:N0}-{options.WarmUpMaximum.TotalSeconds:N0} s until the last {SettledWindow.TotalSeconds:N0} s JIT-compiled at most {SettledJitMethods} methods; one unmeasured delivery before each later combination"),
             Invariant($"Hub client: {options.HubProtocol}, MaxConnectionsPerServer {options.HubMaxConnections?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"}; store: {store.Endpoint} behind the delay proxy; store CPU {(options.StorePid is null ? "not measured (no --store-pid)" : "= emulator + proxy")}"),
             "Runtime settings: " + (runtime.Count == 0 ? "defaults" : string.Join(", ", runtime.Select(r => $"{r.Key}={r.Value}"))),

@@ -57,7 +57,7 @@ internal static class BenchmarkProgram
                 await File.WriteAllTextAsync(outputFile, markdown);
                 output.WriteLine($"Wrote {outputFile}");
             }
-            else
+            else if (options.JsonFile is null)
             {
                 output.WriteLine();
                 output.WriteLine(markdown);
