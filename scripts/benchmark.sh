@@ -37,7 +37,7 @@ while [[ $# -gt 0 ]]; do
     --runs) [[ "${2-}" =~ ^[1-9][0-9]?$ ]] || fail "--runs takes a number from 1 to 99, for example --runs 3"; RUNS="$2"; shift 2 ;;
     --app)
       [[ -n "${2-}" ]] || fail "--app takes a checkout folder, for example --app ../acs-push-before"
-      APP_DIR="$(cd "$CALLER_DIR" && cd "$2" && pwd)" || fail "--app: '$2' is not a folder"
+      APP_DIR="$(cd "$CALLER_DIR" && cd "$2" 2>/dev/null && pwd)" || fail "--app: '$2' is not a folder"
       [[ -f "$APP_DIR/AcsPush.Functions.csproj" ]] || APP_DIR="$APP_DIR/functions-app"
       [[ -f "$APP_DIR/AcsPush.Functions.csproj" ]] || fail "--app: no functions-app/AcsPush.Functions.csproj under '$2'"
       LABEL="app-$(printf '%s' "$APP_DIR" | sha256sum | cut -c1-12)"

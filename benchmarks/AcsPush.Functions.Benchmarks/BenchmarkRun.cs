@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using static AcsPush.Functions.Benchmarks.BenchmarkProgram;
@@ -198,7 +199,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, TextWriter output, 
 
         var figures = Figures.Of(combination, outcomes);
         output.WriteLine(Invariant(
-            $"=> {figures.EventsPerSecond:N0} events/s, p50 {figures.P50Ms:N1} ms, p95 {figures.P95Ms:N1} ms; CPU µs/event: pipeline {figures.PipelineCpuUsPerEvent:N0}, hub {figures.HubCpuUsPerEvent:N0}, store {figures.StoreCpuUsPerEvent?.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"}; S {figures.StoreRoundTripMs:N2} ms; {figures.ShareOfBound:P0} of C/(L+S) = {figures.Bound:N0} events/s"));
+            $"=> {figures.EventsPerSecond:N0} events/s, p50 {figures.P50Ms:N1} ms, p95 {figures.P95Ms:N1} ms; CPU µs/event: pipeline {figures.PipelineCpuUsPerEvent:N0}, hub {figures.HubCpuUsPerEvent:N0}, store {figures.StoreCpuUsPerEvent?.ToString("N0", CultureInfo.InvariantCulture) ?? "n/a"}; S {figures.StoreRoundTripMs:N2} ms; {figures.ShareOfBound:P0} of C/(L+S) = {figures.Bound:N0} events/s"));
         return figures;
     }
 
@@ -221,7 +222,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, TextWriter output, 
         {
             var use = outcome.Use;
             output.WriteLine(Invariant(
-                $"  {label}: {outcome.Events} events ({outcome.Redelivered} repeated) in {outcome.ElapsedMs:N1} ms = {outcome.Events / outcome.ElapsedMs * 1000:N0}/s; CPU ms pipeline {use.PipelineCpuMs:N0}, hub {use.HubCpuMs:N0}, store {use.StoreCpuMs?.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"}; JIT {use.JitMethods} methods; S {outcome.Store.MeanMs:N1} ms x {outcome.Store.Count}"));
+                $"  {label}: {outcome.Events} events ({outcome.Redelivered} repeated) in {outcome.ElapsedMs:N1} ms = {outcome.Events / outcome.ElapsedMs * 1000:N0}/s; CPU ms pipeline {use.PipelineCpuMs:N0}, hub {use.HubCpuMs:N0}, store {use.StoreCpuMs?.ToString("N0", CultureInfo.InvariantCulture) ?? "n/a"}; JIT {use.JitMethods} methods; S {outcome.Store.MeanMs:N1} ms x {outcome.Store.Count}"));
         }
 
         return outcome;
@@ -235,7 +236,7 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, TextWriter output, 
             Invariant($"Webhook:MaxConcurrency={pipeline.Settings.MaxConcurrency}, Webhook:ProcessingDeadline={pipeline.Settings.ProcessingDeadline}, Webhook:MaxRequestBodyBytes={bodyLimit}; other app settings at their defaults"),
             Invariant($"Repeated events: {options.RedeliveredPercent} % of each delivery; measured deliveries per combination: {options.Iterations}; sequential baseline: {options.SequentialEvents} single-event deliveries at MaxConcurrency=1, after a warm-up of its own ({SequentialWarmUpMinimum.TotalSeconds:N0}-{SequentialWarmUpMaximum.TotalSeconds:N0} s, same rule)"),
             Invariant($"Warm-up: deliveries of the first combination for {options.WarmUpMinimum.TotalSeconds:N0}-{options.WarmUpMaximum.TotalSeconds:N0} s until the last {SettledWindow.TotalSeconds:N0} s JIT-compiled at most {SettledJitMethods} methods; one unmeasured delivery before each later combination"),
-            Invariant($"Hub client: {options.HubProtocol}, MaxConnectionsPerServer {options.HubMaxConnections?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"}; store: {store.Endpoint} behind the delay proxy; store CPU {(options.StorePid is null ? "not measured (no --store-pid)" : "= emulator + proxy")}"),
+            Invariant($"Hub client: {options.HubProtocol}, MaxConnectionsPerServer {options.HubMaxConnections?.ToString(CultureInfo.InvariantCulture) ?? "default"}; store: {store.Endpoint} behind the delay proxy; store CPU {(options.StorePid is null ? "not measured (no --store-pid)" : "= emulator + proxy")}"),
             "Runtime settings: " + (runtime.Count == 0 ? "defaults" : string.Join(", ", runtime.Select(r => $"{r.Key}={r.Value}"))),
         ];
     }
