@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Text.Json;
 using AcsPush.Functions.EventGrid;
-using AcsPush.Functions.Notifications;
-using Azure.Data.Tables;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Configuration;
@@ -12,61 +11,62 @@ using Microsoft.Extensions.Options;
 
 namespace AcsPush.Functions.Benchmarks;
 
-/// <summary>One timed delivery and what it produced.</summary>
-internal sealed record DeliveryOutcome(TimeSpan Elapsed, TimeSpan ProcessCpu, TimeSpan? StoreCpu, int Status, HubTally Hub, string? Error);
+/// <summary>Where a pipeline sends and how its hub client is tuned.</summary>
+internal sealed record PipelineSetup(
+    Uri HubEndpoint,
+    string TablesConnectionString,
+    string TableName,
+    int? MaxConcurrency,
+    int MaxRequestBodyBytes,
+    string HubProtocol,
+    int? HubMaxConnections);
 
 /// <summary>
-/// The function app's own services (<c>AddApplicationServices</c>, options validated at start-up) wired to the
-/// stand-in hub and an idempotency table of its own. Deliveries go straight to
-/// <see cref="EventGridWebhook.RunAsync"/> with a <see cref="DefaultHttpContext"/>, as the Functions host would
-/// hand them over; the Functions host itself is not part of the measurement.
+/// The function app as the Functions worker runs it: the services of <c>AddApplicationServices()</c> with
+/// in-memory configuration and options validated as at start-up, production logging, and for every delivery a
+/// scope and an <see cref="EventGridWebhook"/> activated from it (the worker activates function classes per
+/// invocation, they are not registered services) whose <see cref="EventGridWebhook.RunAsync"/> receives a
+/// <see cref="DefaultHttpContext"/>. The Functions host and its HTTP front end are not part of it.
 /// </summary>
 internal sealed class WebhookPipeline : IAsyncDisposable
 {
+    /// <summary>Key of the loopback stand-in hub; made up, it signs requests that never leave the machine.</summary>
+    public const string HubKeyName = "DefaultFullSharedAccessSignature";
+    public const string HubKey = "YmVuY2htYXJrLWtleS1ub3QtYS1zZWNyZXQ=";
+
     // Nothing legitimate takes this long: the webhook's own deadline is at most 28 s.
     private static readonly TimeSpan HardStop = TimeSpan.FromSeconds(60);
 
     private readonly ServiceProvider _services;
-    private readonly StandInHub _hub;
-    private readonly string _tablesConnectionString;
-    private readonly string _tableName;
 
-    private WebhookPipeline(ServiceProvider services, StandInHub hub, string tablesConnectionString, string tableName)
+    private WebhookPipeline(ServiceProvider services)
     {
         _services = services;
-        _hub = hub;
-        _tablesConnectionString = tablesConnectionString;
-        _tableName = tableName;
-        // Built as the Functions worker builds function classes: not registered, activated from the app's services.
-        Webhook = ActivatorUtilities.CreateInstance<EventGridWebhook>(services);
         Settings = services.GetRequiredService<IOptions<WebhookOptions>>().Value;
     }
 
-    public EventGridWebhook Webhook { get; }
-
     public WebhookOptions Settings { get; }
 
-    public static async Task<WebhookPipeline> StartAsync(StandInHub hub, string tablesConnectionString, int? maxConcurrency, int maxRequestBodyBytes)
+    public static WebhookPipeline Start(PipelineSetup setup, ProductionLogging logging)
     {
-        var tableName = "bench" + Guid.NewGuid().ToString("N")[..12];
         var settings = new Dictionary<string, string?>
         {
-            // A made-up key for the loopback stand-in; it signs requests that never leave the machine.
-            ["NotificationHubs:ConnectionString"] = $"Endpoint={hub.BaseAddress};SharedAccessKeyName=DefaultFullSharedAccessSignature;SharedAccessKey=YmVuY2htYXJrLWtleS1ub3QtYS1zZWNyZXQ=",
+            ["NotificationHubs:ConnectionString"] = $"Endpoint={setup.HubEndpoint};SharedAccessKeyName={HubKeyName};SharedAccessKey={HubKey}",
             ["NotificationHubs:HubName"] = "com.contoso.chat",
-            ["Idempotency:ConnectionString"] = tablesConnectionString,
-            ["Idempotency:TableName"] = tableName,
-            ["Webhook:MaxRequestBodyBytes"] = maxRequestBodyBytes.ToString(CultureInfo.InvariantCulture),
+            ["Idempotency:ConnectionString"] = setup.TablesConnectionString,
+            ["Idempotency:TableName"] = setup.TableName,
+            ["Webhook:MaxRequestBodyBytes"] = setup.MaxRequestBodyBytes.ToString(CultureInfo.InvariantCulture),
         };
-        if (maxConcurrency is { } concurrency)
+        if (setup.MaxConcurrency is { } concurrency)
         {
             settings["Webhook:MaxConcurrency"] = concurrency.ToString(CultureInfo.InvariantCulture);
         }
 
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        services.AddLogging();
+        logging.AddTo(services);
         services.AddApplicationServices();
+        HubClientTuning.Apply(services, setup.HubProtocol, setup.HubMaxConnections);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
         // ValidateOnStart is honoured by the host; run the same validators here so bad settings fail before measuring.
@@ -75,121 +75,113 @@ internal sealed class WebhookPipeline : IAsyncDisposable
             validator.Validate();
         }
 
-        // Create the table up front so the first measured delivery does not pay for it.
-        await new TableServiceClient(tablesConnectionString).CreateTableIfNotExistsAsync(tableName);
-        return new WebhookPipeline(provider, hub, tablesConnectionString, tableName);
+        return new WebhookPipeline(provider);
     }
 
     /// <summary>Posts <paramref name="delivery"/> to the webhook, times it, and checks everything it should have done.</summary>
-    public async Task<DeliveryOutcome> DeliverAsync(Delivery delivery, StoreProcess? store)
+    public async Task<DeliveryOutcome> DeliverAsync(Delivery delivery, Probes probes)
     {
-        _hub.Reset();
+        await probes.ResetAsync();
         using var abort = new CancellationTokenSource(HardStop);
         var context = new DefaultHttpContext { RequestAborted = abort.Token };
-        context.Request.Method = HttpMethods.Post;
-        context.Request.Scheme = "https";
-        context.Request.Host = new HostString("func.example.net");
-        context.Request.Path = "/api/events";
-        context.Request.ContentType = delivery.ContentType;
-        context.Request.Headers["aeg-event-type"] = "Notification";
-        context.Request.ContentLength = delivery.Body.Length;
-        context.Request.Body = new MemoryStream(delivery.Body, writable: false);
+        var request = context.Request;
+        request.Method = HttpMethods.Post;
+        request.Scheme = "https";
+        request.Host = new HostString("func.example.net");
+        request.Path = "/api/events";
+        request.ContentType = delivery.ContentType;
+        request.Headers["aeg-event-type"] = "Notification";
+        request.ContentLength = delivery.Body.Length;
+        request.Body = new MemoryStream(delivery.Body, writable: false);
 
-        var storeCpuBefore = store?.CpuTime();
-        var cpuBefore = Environment.CpuUsage.TotalTime;
+        var before = probes.Sample();
         var stopwatch = Stopwatch.StartNew();
         IActionResult result;
         try
         {
-            result = await Webhook.RunAsync(context.Request).WaitAsync(HardStop + TimeSpan.FromSeconds(5));
+            await using var scope = _services.CreateAsyncScope();
+            context.RequestServices = scope.ServiceProvider;
+            var webhook = ActivatorUtilities.CreateInstance<EventGridWebhook>(scope.ServiceProvider);
+            result = await webhook.RunAsync(request).WaitAsync(HardStop + TimeSpan.FromSeconds(5));
         }
         catch (TimeoutException)
         {
-            return new DeliveryOutcome(stopwatch.Elapsed, TimeSpan.Zero, null, 0, _hub.Tally(), $"the webhook did not answer within {HardStop.TotalSeconds:0} s");
+            return DeliveryOutcome.Failed(delivery, stopwatch.Elapsed, $"the webhook did not answer within {HardStop.TotalSeconds:0} s");
         }
 
         var elapsed = stopwatch.Elapsed;
-        var processCpu = Environment.CpuUsage.TotalTime - cpuBefore;
-        var storeCpu = store?.CpuTime() - storeCpuBefore;
-        var (status, body) = result switch
-        {
-            ContentResult content => (content.StatusCode ?? 200, content.Content ?? string.Empty),
-            StatusCodeResult code => (code.StatusCode, string.Empty),
-            _ => (0, $"unexpected result type {result.GetType().Name}"),
-        };
-
-        // Sends still in flight when RunAsync returns would be a defect too; the tally is taken after it returns.
-        var tally = _hub.Tally();
-        return new DeliveryOutcome(elapsed, processCpu, storeCpu, status, tally, Check(delivery, status, body, tally));
+        var after = probes.Sample();
+        var (status, body) = Answer(result);
+        var tally = await probes.HubTallyAsync();
+        return new DeliveryOutcome(
+            delivery.Events,
+            delivery.Fresh.Count,
+            delivery.Redelivered.Count,
+            elapsed.TotalMilliseconds,
+            status,
+            after.Minus(before),
+            probes.StoreRoundTrips(),
+            probes.HubRoundTrips(),
+            tally.Connections,
+            string.Join(", ", tally.Protocols.Select(p => p.Key)),
+            DeliveryCheck.Problems(delivery, status, body, tally));
     }
 
-    /// <summary>Null when the delivery did exactly its job: 200, and one apple and one fcmv1 push per recipient.</summary>
-    private static string? Check(Delivery delivery, int status, string body, HubTally tally)
-    {
-        var expectedPushes = 2 * delivery.Recipients.Count;
-        var problems = new List<string>();
-        if (status != StatusCodes.Status200OK)
-        {
-            problems.Add($"webhook answered {status}: {Shorten(body)}");
-        }
-        else if (SentCount(body) is var sent && sent != expectedPushes)
-        {
-            problems.Add($"webhook reported {sent?.ToString(CultureInfo.InvariantCulture) ?? "no"} pushes sent, expected {expectedPushes}: {Shorten(body)}");
-        }
-
-        if (tally.SendCount != expectedPushes)
-        {
-            problems.Add($"hub received {tally.SendCount} sends, expected {expectedPushes} (2 x {delivery.Recipients.Count} recipients)");
-        }
-
-        var missing = delivery.Recipients
-            .Select(RecipientTag.For)
-            .Count(tag => tally.Sends.GetValueOrDefault((tag, "apple")) != 1 || tally.Sends.GetValueOrDefault((tag, "fcmv1")) != 1);
-        if (missing > 0)
-        {
-            problems.Add($"{missing} recipients did not get exactly one apple and one fcmv1 push");
-        }
-
-        if (tally.Statuses.Keys.Any(code => code != StatusCodes.Status201Created) || tally.Unsigned > 0 || tally.OtherRequests > 0)
-        {
-            problems.Add($"hub saw {tally.Unsigned} unsigned sends and {tally.OtherRequests} other requests");
-        }
-
-        return problems.Count == 0 ? null : string.Join("; ", problems);
-    }
-
-    private static int? SentCount(string body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            return document.RootElement.TryGetProperty("sent", out var sent) && sent.TryGetInt32(out var value) ? value : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static string Shorten(string text) => text.Length <= 300 ? text : string.Concat(text.AsSpan(0, 300), "…");
-
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            await new TableServiceClient(_tablesConnectionString).DeleteTableAsync(_tableName);
-        }
-        finally
-        {
-            await _services.DisposeAsync();
-        }
-    }
-
-    /// <summary>Body size that admits a batch of <paramref name="events"/> generated events, with room to spare.</summary>
+    /// <summary>Body size that admits <paramref name="events"/> generated events, with room to spare.</summary>
     public static int BodyLimitFor(DeliverySchema schema, int events)
     {
-        var one = ChatDeliveries.Create(schema, 1).Body.Length;
-        var needed = (long)events * (one + 64) + 1024;
+        var needed = (long)events * (ChatDeliveries.EventBytes(schema) + 64) + 1024;
         return (int)Math.Clamp(needed, new WebhookOptions().MaxRequestBodyBytes, 64 * 1024 * 1024);
+    }
+
+    private static (int Status, string Body) Answer(IActionResult result) => result switch
+    {
+        ContentResult content => (content.StatusCode ?? 200, content.Content ?? string.Empty),
+        ObjectResult value => (value.StatusCode ?? 200, JsonSerializer.Serialize(value.Value)),
+        JsonResult json => (json.StatusCode ?? 200, JsonSerializer.Serialize(json.Value)),
+        StatusCodeResult code => (code.StatusCode, string.Empty),
+        _ => (0, $"unexpected result type {result.GetType().Name}"),
+    };
+
+    public ValueTask DisposeAsync() => _services.DisposeAsync();
+}
+
+/// <summary>
+/// Candidate settings of the hub client that the function app does not expose, applied from outside through the
+/// HTTP client factory's defaults so they reach whatever client the app registers: a handler limit on connections
+/// per server, and HTTP/2 without TLS (h2c, prior knowledge) to the stand-in hub. The stand-in reports the
+/// protocols and connections it saw, so a setting that did not take shows up.
+/// </summary>
+internal static class HubClientTuning
+{
+    public static void Apply(IServiceCollection services, string protocol, int? maxConnections)
+    {
+        if (protocol == "http1" && maxConnections is null)
+        {
+            return;
+        }
+
+        services.ConfigureHttpClientDefaults(client =>
+        {
+            if (maxConnections is { } limit)
+            {
+                client.ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { MaxConnectionsPerServer = limit });
+            }
+
+            if (protocol == "http2")
+            {
+                client.AddHttpMessageHandler(() => new Http2Only());
+            }
+        });
+    }
+
+    private sealed class Http2Only : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Version = HttpVersion.Version20;
+            request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 }
