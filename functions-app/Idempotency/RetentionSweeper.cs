@@ -93,11 +93,14 @@ public sealed partial class RetentionSweeper(
 
     /// <summary>
     /// Records first claimed before <paramref name="cutoff"/>, and records of the layout before one record per event
-    /// (a row key per push, no <c>CreatedAt</c>) whose last write came before it.
+    /// (no <c>CreatedAt</c>; a row key per push, <c>apple-…</c> or <c>fcmv1-…</c>) whose last write came before it. Row
+    /// keys of today's layout are 64 hex digits, so they never fall in those two ranges (<c>p</c> and <c>m</c> are not
+    /// hex digits); <c>Timestamp</c> is the service's clock, so it decides only for records that have no <c>CreatedAt</c>.
     /// </summary>
     /// <remarks>Property names are written out: CreateQueryFilter quotes every interpolated value as a literal.</remarks>
     internal static string ExpiredFilter(DateTimeOffset cutoff) =>
-        TableClient.CreateQueryFilter($"CreatedAt lt {cutoff} or (RowKey ne {TableIdempotencyStore.RowKey} and Timestamp lt {cutoff})");
+        TableClient.CreateQueryFilter(
+            $"CreatedAt lt {cutoff} or (Timestamp lt {cutoff} and ((RowKey ge {"apple-"} and RowKey lt {"apple."}) or (RowKey ge {"fcmv1-"} and RowKey lt {"fcmv1."})))");
 
     /// <summary>Deletes <paramref name="entity"/> if it has not changed since it was read.</summary>
     internal static async Task<SweepOutcome> DeleteAsync(TableClient table, TableEntity entity, CancellationToken cancellationToken)

@@ -197,14 +197,16 @@ public sealed class RetentionSweeperTests : IAsyncLifetime, IDisposable
     public async Task SweepAsync_RecordsOfTheOldOnePerPushLayout_DeletedByLastWrite()
     {
         await Table.CreateIfNotExistsAsync();
-        await Table.AddEntityAsync(new TableEntity("legacy-event", "apple|acsuser_0f") { ["State"] = "Sent" });
+        // The layout of the first release: partition key the event id, row key the format and the recipient tag.
+        await Table.AddEntityAsync(new TableEntity("legacy-event", "apple-acsuser_0f") { ["State"] = "Sent" });
+        await Table.AddEntityAsync(new TableEntity("legacy-event", "fcmv1-acsuser_0f") { ["State"] = "Sent" });
         var now = DateTimeOffset.UtcNow;
 
         var soon = await Sweeper(new FakeTimeProvider(now + TimeSpan.FromHours(1))).SweepAsync();
         var later = await Sweeper(new FakeTimeProvider(now + Window + TimeSpan.FromHours(1))).SweepAsync();
 
         Assert.Equal(0, soon.Deleted);
-        Assert.Equal(1, later.Deleted);
+        Assert.Equal(2, later.Deleted);
         Assert.Empty(Keys());
     }
 
