@@ -59,7 +59,9 @@ run_dotnet() {
   step "Function app: Stryker.NET (tests without the Fuzz and Fault categories)"
   dotnet tool restore >/dev/null
   azurite_start "$LOG_DIR/azurite.log"
-  local args=(--output "$PWD/$OUT/dotnet" "${CONCURRENCY[@]}") pattern started=$SECONDS
+  local args=(--output "$PWD/$OUT/dotnet" "${CONCURRENCY[@]}" --reporter html --reporter json) pattern started=$SECONDS
+  # The progress bar redraws one line, which a log (CI) never shows: one dot per mutant there instead.
+  if [[ -t 1 ]]; then args+=(--reporter progress); else args+=(--reporter dots); fi
   for pattern in "${MUTATE[@]+"${MUTATE[@]}"}"; do args+=(--mutate "$pattern"); done
   rm -rf "$OUT/dotnet"
   (cd tests/AcsPush.Functions.Tests && dotnet stryker "${args[@]}")
