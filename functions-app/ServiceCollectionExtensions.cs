@@ -3,6 +3,7 @@ using AcsPush.Functions.Idempotency;
 using AcsPush.Functions.Installations;
 using AcsPush.Functions.NotificationHubs;
 using AcsPush.Functions.Notifications;
+using AcsPush.Functions.Telemetry;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,8 @@ public static class ServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<PushMetrics>();
 
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<NotificationsOptions>().BindConfiguration(NotificationsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -35,13 +38,14 @@ public static class ServiceCollectionExtensions
                 : new TableServiceClient(settings.ConnectionString, clientOptions);
         });
         services.AddSingleton<IIdempotencyStore, TableIdempotencyStore>();
+        services.AddSingleton<RetentionSweeper>();
 
         services.AddSingleton<ChatEventRouter>();
         services.AddSingleton<PushDispatcher>();
         services.AddSingleton<EventBatchProcessor>();
         services.AddInstallations();
 
-        // Function classes (EventGridWebhook, Installations) are not registered: the Functions worker creates one per
+        // Function classes (EventGridWebhook, Installations, ExpireIdempotencyRecords) are not registered: the Functions worker creates one per
         // invocation from these services with ActivatorUtilities.
         return services;
     }

@@ -78,6 +78,8 @@ const functions = new FunctionHosting("functions", {
         hubName: hubs.alertsHubName,
     },
     includeMessageText: config.functionApp.includeMessageText,
+    idempotencyRetention: config.functionApp.retention,
+    traceSamplingPercentage: config.functionApp.traceSamplingPercentage,
     installations: {
         tenantId: config.installations.tenantId ?? clientConfig.apply((c) => c?.tenantId ?? ""),
         authority: config.entraAuthority,

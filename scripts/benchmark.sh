@@ -11,6 +11,7 @@
 #   --ready-to-run        publish the benchmark ReadyToRun instead of a plain Release build
 #   --runtime-env N=V     a runtime setting for the measured process only (repeatable)
 #   --out FILE            the Markdown results (default: benchmarks/results.md)
+#   --help                this text
 # Paths given to --app and --out are relative to where the script was started; common.sh moves to the root.
 CALLER_DIR="$PWD"
 # shellcheck source=lib/common.sh
@@ -24,6 +25,12 @@ ROOT="$PWD"
 
 fail() { echo "benchmark.sh: $*" >&2; exit 64; }
 
+usage() {
+  # The comment block at the top of this file, without its leading '# '.
+  sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' scripts/benchmark.sh
+  echo "The benchmark program's own options (--batches, --hub-latency-ms, --store-latency-ms, ...) are in docs/benchmark.md."
+}
+
 ORIGINAL_ARGS=("$@")
 RUNS=3
 APP_DIR="$ROOT/functions-app"
@@ -34,6 +41,7 @@ OUT=benchmarks/results.md
 PASS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
+    --help|-h) usage; exit 0 ;;
     --runs) [[ "${2-}" =~ ^[1-9][0-9]?$ ]] || fail "--runs takes a number from 1 to 99, for example --runs 3"; RUNS="$2"; shift 2 ;;
     --app)
       [[ -n "${2-}" ]] || fail "--app takes a checkout folder, for example --app ../acs-push-before"

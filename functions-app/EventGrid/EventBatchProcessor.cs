@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using AcsPush.Functions.Diagnostics;
 using AcsPush.Functions.Notifications;
+using AcsPush.Functions.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -91,7 +92,8 @@ public sealed partial class EventBatchProcessor(
     /// <summary>Where every event's outcome is counted and logged (ids and types bounded).</summary>
     private void Settle(BatchTally tally, IncomingEvent incoming, EventResult result, IReadOnlyDictionary<string, PushResult>? pushes)
     {
-        var count = tally.Add(result.Outcome, pushes);
+        var count = tally.Add(result, pushes);
+        PipelineTracing.EventFailed(incoming.Id, result);
         switch (result.Outcome)
         {
             case EventOutcome.Duplicate:

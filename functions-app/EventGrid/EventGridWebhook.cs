@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using AcsPush.Functions.Diagnostics;
 using AcsPush.Functions.Http;
+using AcsPush.Functions.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -15,10 +17,12 @@ namespace AcsPush.Functions.EventGrid;
 /// events into pushes. The status code tells Event Grid what to do: 200 delivered (every event sent, a duplicate, or
 /// rejected for good), 503 retry later (an event failed transiently), 400/413 never retry (a body that can never be
 /// processed). The answer comes within <see cref="WebhookOptions.ProcessingDeadline"/> plus <see cref="AnswerMargin"/>
-/// whatever storage or the hub do, and no exception escapes.
+/// whatever storage or the hub do, and no exception escapes. Each delivery is one span and is counted by its answer's
+/// status (<see cref="PushMetrics"/>).
 /// </summary>
 public sealed partial class EventGridWebhook(
     EventBatchProcessor processor,
+    PushMetrics metrics,
     IOptions<WebhookOptions> options,
     TimeProvider timeProvider,
     ILogger<EventGridWebhook> logger)
@@ -45,19 +49,36 @@ public sealed partial class EventGridWebhook(
         [HttpTrigger(AuthorizationLevel.Function, "post", "options", Route = "events")] HttpRequest req)
     {
         ArgumentNullException.ThrowIfNull(req);
+        if (HttpMethods.IsOptions(req.Method))
+        {
+            try
+            {
+                return Handshake(req);
+            }
+            catch (Exception ex)
+            {
+                return Unexpected(ex);
+            }
+        }
+
+        using var activity = PipelineTracing.StartDelivery();
+        ContentResult answer;
         try
         {
-            return HttpMethods.IsOptions(req.Method) ? Handshake(req) : await DeliverAsync(req).ConfigureAwait(false);
+            answer = await DeliverAsync(req, activity).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            // A defect, not the delivery's fault: ask for a retry, which ends in the dead-letter container if it persists.
-            LogUnexpected(logger, ex);
-            return Json(StatusCodes.Status503ServiceUnavailable, new { error = "The delivery could not be processed; it will be retried." });
+            answer = Unexpected(ex);
         }
+
+        var status = answer.StatusCode ?? StatusCodes.Status200OK;
+        metrics.Delivery(status);
+        PipelineTracing.Answered(activity, status);
+        return answer;
     }
 
-    private async Task<IActionResult> DeliverAsync(HttpRequest req)
+    private async Task<ContentResult> DeliverAsync(HttpRequest req, Activity? activity)
     {
         var settings = options.Value;
         var kind = req.Headers[EventTypeHeader].ToString();
@@ -92,10 +113,10 @@ public sealed partial class EventGridWebhook(
             return Json(StatusCodes.Status400BadRequest, new { error = parsed.Error });
         }
 
-        return isValidation ? Validate(parsed.Events) : await ProcessAsync(req, parsed.Events, settings).ConfigureAwait(false);
+        return isValidation ? Validate(parsed.Events) : await ProcessAsync(req, parsed.Events, settings, activity).ConfigureAwait(false);
     }
 
-    private async Task<IActionResult> ProcessAsync(HttpRequest req, IReadOnlyList<IncomingEvent> events, WebhookOptions settings)
+    private async Task<ContentResult> ProcessAsync(HttpRequest req, IReadOnlyList<IncomingEvent> events, WebhookOptions settings, Activity? activity)
     {
         var deadline = DeliveryDeadline.Start(settings.ProcessingDeadline, timeProvider, req.HttpContext.RequestAborted);
         var tally = new BatchTally(events.Count);
@@ -116,6 +137,8 @@ public sealed partial class EventGridWebhook(
         }
 
         var result = tally.Result();
+        metrics.Processed(result);
+        PipelineTracing.Processed(activity, result);
         var (outcomes, pushes) = (result.Outcomes, result.Pushes);
         LogProcessed(logger, result.Events, outcomes.Sent, outcomes.Duplicate, outcomes.Rejected, outcomes.Transient, pushes.Sent, pushes.Duplicates, pushes.Rejected, pushes.Transient);
         var summary = new
@@ -171,6 +194,13 @@ public sealed partial class EventGridWebhook(
         req.HttpContext.Response.Headers[AllowedRateHeader] = options.Value.AllowedRate;
         LogHandshake(logger, new Bounded(origin));
         return new OkResult();
+    }
+
+    // A defect, not the delivery's fault: ask for a retry, which ends in the dead-letter container if it persists.
+    private ContentResult Unexpected(Exception ex)
+    {
+        LogUnexpected(logger, ex);
+        return Json(StatusCodes.Status503ServiceUnavailable, new { error = "The delivery could not be processed; it will be retried." });
     }
 
     private static ContentResult Json(int status, object value) => new()

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 namespace AcsPush.Functions.Idempotency;
 
 /// <summary>
-/// <see cref="IIdempotencyStore"/> on Azure Table storage: one entity per event (partition key: the event's
-/// <see cref="EventKey"/>, row key empty) with a state column per format (<c>apple</c>, <c>fcmv1</c>: <c>Sent</c> or
+/// <see cref="IIdempotencyStore"/> on Azure Table storage: one entity per event (partition key and row key: the event's
+/// <see cref="EventKey"/>) with a state column per format (<c>apple</c>, <c>fcmv1</c>: <c>Sent</c> or
 /// <c>Rejected</c>, absent while pending), the lease (<c>LeaseId</c>, <c>LeaseUntil</c>) and <c>CreatedAt</c>. Every
 /// transition is conditional: a claim is an insert, or after a 409 one read and an ETag-matched takeover of an expired
 /// lease; the record after the sends is one ETag-matched replace. Two deliveries of an event can never both hold it.
@@ -19,7 +19,6 @@ public sealed partial class TableIdempotencyStore(
     TimeProvider timeProvider,
     ILogger<TableIdempotencyStore> logger) : IIdempotencyStore, IDisposable
 {
-    internal const string RowKey = "";
     internal const string EventIdProperty = "EventId";
     internal const string CreatedAtProperty = "CreatedAt";
     internal const string UpdatedAtProperty = "UpdatedAt";
@@ -72,7 +71,7 @@ public sealed partial class TableIdempotencyStore(
                 // The event was claimed before: read how far it got.
             }
 
-            var existing = await table.GetEntityIfExistsAsync<TableEntity>(key.Hash, RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var existing = await table.GetEntityIfExistsAsync<TableEntity>(key.Hash, RowKeyOf(key), cancellationToken: cancellationToken).ConfigureAwait(false);
             if (!existing.HasValue || existing.Value is null)
             {
                 continue; // deleted after the 409 (a retention sweep): insert again
@@ -146,6 +145,13 @@ public sealed partial class TableIdempotencyStore(
         }
     }
 
+    /// <summary>
+    /// The row key of an event's record: its key again. Any row key would do for Azure, which finds an entity by both
+    /// keys at once; the emulator (Azurite) filters by row key first, so one row key shared by every record made each
+    /// lookup scan the whole table, and the store slowed down as the table grew.
+    /// </summary>
+    internal static string RowKeyOf(EventKey key) => key.Hash;
+
     /// <inheritdoc />
     public void Dispose() => _tableGate.Dispose();
 
@@ -158,7 +164,7 @@ public sealed partial class TableIdempotencyStore(
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var existing = await table.GetEntityIfExistsAsync<TableEntity>(claim.Key.Hash, RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var existing = await table.GetEntityIfExistsAsync<TableEntity>(claim.Key.Hash, RowKeyOf(claim.Key), cancellationToken: cancellationToken).ConfigureAwait(false);
             if (!existing.HasValue || existing.Value is null)
             {
                 var now = timeProvider.GetUtcNow();
@@ -218,7 +224,7 @@ public sealed partial class TableIdempotencyStore(
         EventKey key, string eventId, DateTimeOffset createdAt, IReadOnlyDictionary<string, FormatState> states,
         DateTimeOffset updatedAt, string? leaseId, DateTimeOffset? leaseUntil)
     {
-        var entity = new TableEntity(key.Hash, RowKey)
+        var entity = new TableEntity(key.Hash, RowKeyOf(key))
         {
             [EventIdProperty] = Preview(eventId),
             [CreatedAtProperty] = createdAt,

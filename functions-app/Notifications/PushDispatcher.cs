@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using AcsPush.Functions.Diagnostics;
 using AcsPush.Functions.EventGrid;
 using AcsPush.Functions.Idempotency;
 using AcsPush.Functions.NotificationHubs;
+using AcsPush.Functions.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace AcsPush.Functions.Notifications;
@@ -13,10 +15,12 @@ namespace AcsPush.Functions.Notifications;
 /// event's concurrency slot is released. A transient failure leaves the format pending, so the next delivery sends it;
 /// a permanent refusal from the hub is recorded so it is not attempted again; a hub that refuses the app itself
 /// (401, 403, 404) is a settings fault that affects every push: the format stays pending and Event Grid retries.
+/// Every push's outcome and every send's duration is counted in <see cref="PushMetrics"/>.
 /// </summary>
 public sealed partial class PushDispatcher(
     INotificationHubsClient hub,
     IIdempotencyStore store,
+    PushMetrics metrics,
     ILogger<PushDispatcher> logger)
 {
     private static readonly string[] FormatNames = [.. PushPayloadBuilder.Formats.Select(PushPayloadBuilder.FormatName)];
@@ -54,9 +58,15 @@ public sealed partial class PushDispatcher(
         switch (claim.Status)
         {
             case ClaimStatus.AlreadyDone:
+                CountSuppressed(FormatNames);
                 return new Dispatch(EventResult.Duplicate, FormatNames.ToDictionary(f => f, _ => PushResult.AlreadyDone), null);
             case ClaimStatus.HeldElsewhere:
                 return Dispatch.Finished(EventResult.Transient(TransientReason.HeldElsewhere));
+        }
+
+        if (claim.Done.Count > 0)
+        {
+            CountSuppressed(claim.Done.Keys);
         }
 
         var tag = RecipientTag.For(push.RecipientRawId);
@@ -103,41 +113,60 @@ public sealed partial class PushDispatcher(
         }
     }
 
+    private void CountSuppressed(IEnumerable<string> formats)
+    {
+        foreach (var format in formats)
+        {
+            metrics.Push(format, PushResult.AlreadyDone);
+        }
+    }
+
     private async Task<(PushResult Result, TransientReason? Reason)> SendOneAsync(
         PushNotification push, string format, NotificationRequest request, string tag, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
+        (PushResult Result, TransientReason? Reason) sent;
         try
         {
             var outcome = await hub.SendNotificationAsync(request, tag, cancellationToken).ConfigureAwait(false);
             LogSent(logger, new Bounded(push.EventId), format, outcome.Status, outcome.TrackingId);
-            return (PushResult.Sent, null);
+            sent = (PushResult.Sent, null);
         }
         catch (NotificationHubsException ex) when (ex.ConfigurationHint is { } check)
         {
             LogHubMisconfigured(logger, new Bounded(push.EventId), format, ex.Status, ex.TrackingId, check);
-            return (PushResult.Transient, TransientReason.HubMisconfigured);
+            sent = (PushResult.Transient, TransientReason.HubMisconfigured);
+            PipelineTracing.PushFailed(push.EventId, format, sent.Result, ex.Status, ex.TrackingId);
         }
         catch (NotificationHubsException ex) when (!ex.IsTransient)
         {
             LogRejected(logger, new Bounded(push.EventId), format, ex.Status, ex.TrackingId);
-            return (PushResult.Rejected, null);
+            sent = (PushResult.Rejected, null);
+            PipelineTracing.PushFailed(push.EventId, format, sent.Result, ex.Status, ex.TrackingId);
         }
         catch (NotificationHubsException ex)
         {
             LogTransient(logger, new Bounded(push.EventId), format, ex.Status, ex.TrackingId);
-            return (PushResult.Transient, TransientReason.HubUnavailable);
+            sent = (PushResult.Transient, TransientReason.HubUnavailable);
+            PipelineTracing.PushFailed(push.EventId, format, sent.Result, ex.Status, ex.TrackingId);
         }
         catch (OperationCanceledException)
         {
             LogDeadline(logger, new Bounded(push.EventId), format);
-            return (PushResult.Transient, TransientReason.Deadline);
+            sent = (PushResult.Transient, TransientReason.Deadline);
+            PipelineTracing.PushFailed(push.EventId, format, sent.Result, 0, null);
         }
         catch (Exception ex)
         {
             // Not the event's fault (the payload was built): the hub call failed in a way the client does not classify.
             LogUnexpected(logger, ex, new Bounded(push.EventId), format);
-            return (PushResult.Transient, TransientReason.HubUnavailable);
+            sent = (PushResult.Transient, TransientReason.HubUnavailable);
+            PipelineTracing.PushFailed(push.EventId, format, sent.Result, 0, null);
         }
+
+        metrics.HubSend(format, sent.Result, Stopwatch.GetElapsedTime(started));
+        metrics.Push(format, sent.Result, sent.Reason);
+        return sent;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sent push for event {EventId} ({Format}): hub status {Status}, tracking id {TrackingId}")]

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { BUILT_IN_ROLES, FUNCTION_RUNTIME } from "../lib/catalog";
 import type { ResourceNames } from "../lib/naming";
 import { after } from "../lib/outputs";
+import { timeSpanOfHours } from "../lib/retention";
 import { blobContainerUrl, functionHostName, tableServiceUri } from "../lib/urls";
 import { servicePrincipalRole } from "./roleAssignment";
 import { lockedDownStorageAccount } from "./storageAccount";
@@ -37,6 +38,10 @@ export interface FunctionHostingArgs {
         hubName: pulumi.Input<string>;
     };
     includeMessageText: boolean;
+    /** How long idempotency records are kept and when the timer deletes expired ones (`Idempotency__Retention*`). */
+    idempotencyRetention: { hours: number; schedule: string };
+    /** Percent of successful traces the worker exports (`Telemetry__TraceSamplingPercentage`); failures always are. */
+    traceSamplingPercentage: number;
     /** Who may call the installations endpoint (app settings `Installations__Authentication__*`). */
     installations: {
         tenantId: pulumi.Input<string>;
@@ -157,10 +162,15 @@ export class FunctionHosting extends pulumi.ComponentResource {
             },
             // The host authenticates telemetry with its identity (Monitoring Metrics Publisher below).
             { name: "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", value: "Authorization=AAD" },
+            { name: "Telemetry__TraceSamplingPercentage", value: String(args.traceSamplingPercentage) },
             { name: "NotificationHubs__ConnectionString", value: pulumi.secret(args.notificationHubs.connectionString) },
             { name: "NotificationHubs__HubName", value: args.notificationHubs.hubName },
             { name: "Idempotency__TableServiceUri", value: tableUri },
             { name: "Idempotency__TableName", value: after(idempotency, n.idempotencyTable) },
+            // The retention timer deletes expired records (Storage Table Data Contributor on the table covers it);
+            // its trigger runs on the host's storage, which the app reaches as Storage Blob Data Owner below.
+            { name: "Idempotency__RetentionWindow", value: timeSpanOfHours(args.idempotencyRetention.hours) },
+            { name: "Idempotency__RetentionSchedule", value: args.idempotencyRetention.schedule },
             { name: "Notifications__IncludeMessageText", value: args.includeMessageText ? "true" : "false" },
             { name: "Installations__OwnersTableName", value: after(owners, n.installationOwnersTable) },
             ...installationsSettings(args.installations),

@@ -11,10 +11,10 @@ import {
     APNS_ENVIRONMENTS,
     AZURE_LOCATIONS,
     DEFAULT_CHAT_EVENT_TYPES,
-    FLEX_INSTANCE_MEMORY_MB,
     NOTIFICATION_HUBS_SKUS,
 } from "./catalog";
 import { ConfigKey, ValueOf } from "./configSchema";
+import { FUNCTION_APP_KEYS } from "./functionAppKeys";
 import {
     checkAppleId,
     checkAudiences,
@@ -249,41 +249,7 @@ const DECLARED = [
         default: false,
         example: "true",
     },
-    {
-        key: "includeMessageText",
-        section: "functionApp",
-        type: "boolean",
-        description: "Put the chat message text into the push body (otherwise a generic text).",
-        rule: "`true`/`false` → app setting `Notifications__IncludeMessageText`",
-        default: false,
-        example: "true",
-    },
-    {
-        key: "functionMaximumInstanceCount",
-        section: "functionApp",
-        type: "integer",
-        description: "Flex Consumption scale-out limit of the function app (1-1000).",
-        rule: "1-1000",
-        default: 40,
-        min: 1,
-        max: 1000,
-        example: "100",
-    },
-    {
-        key: "functionInstanceMemoryMB",
-        section: "functionApp",
-        type: "integer",
-        description: "Flex Consumption instance memory: 512, 2048 or 4096.",
-        rule: "`512`, `2048` or `4096`",
-        default: 2048,
-        min: 512,
-        max: 4096,
-        example: "4096",
-        check: (value) =>
-            (FLEX_INSTANCE_MEMORY_MB as readonly number[]).includes(value)
-                ? undefined
-                : `must be one of ${FLEX_INSTANCE_MEMORY_MB.join(", ")}`,
-    },
+    ...FUNCTION_APP_KEYS,
     {
         key: "installationsTenantId",
         section: "installations",
@@ -334,6 +300,17 @@ const DECLARED = [
         min: 30,
         max: 730,
         example: "90",
+    },
+    {
+        key: "telemetryTraceSamplingPercentage",
+        section: "monitoring",
+        type: "integer",
+        description: "Percent of the function's successful traces sent to Application Insights (0-100); failed ones and all metrics are always sent.",
+        rule: "0-100; app setting `Telemetry__TraceSamplingPercentage`",
+        default: 10,
+        min: 0,
+        max: 100,
+        example: "100",
     },
     ...ALERT_KEYS,
 ] as const satisfies readonly ConfigKey[];

@@ -36,7 +36,15 @@ export interface Settings {
         timeToLiveMinutes: number;
         incomingCall: boolean;
     };
-    functionApp: { maximumInstanceCount: number; instanceMemoryMB: number; includeMessageText: boolean };
+    functionApp: {
+        maximumInstanceCount: number;
+        instanceMemoryMB: number;
+        includeMessageText: boolean;
+        /** Idempotency record retention: the window in hours and the timer's NCRONTAB schedule. */
+        retention: { hours: number; schedule: string };
+        /** Percent of successful traces the worker exports. */
+        traceSamplingPercentage: number;
+    };
     /** Who may call the installations endpoint; `tenantId` undefined = the deploying identity's tenant. */
     installations: { tenantId?: string; audiences: string[]; allowedCallers: string[]; allowFunctionKey: boolean };
     logRetentionDays: number;
@@ -206,6 +214,8 @@ export function validateSettings(raw: RawConfig, stack: string): ValidationResul
                 maximumInstanceCount: v.functionMaximumInstanceCount,
                 instanceMemoryMB: v.functionInstanceMemoryMB,
                 includeMessageText: v.includeMessageText,
+                retention: { hours: v.idempotencyRetentionHours, schedule: v.idempotencyRetentionSchedule },
+                traceSamplingPercentage: v.telemetryTraceSamplingPercentage,
             },
             installations: {
                 tenantId: v.installationsTenantId || undefined,

@@ -4,6 +4,7 @@ using AcsPush.Functions.Idempotency;
 using AcsPush.Functions.NotificationHubs;
 using AcsPush.Functions.Notifications;
 using AcsPush.Functions.Tests.Notifications;
+using AcsPush.Functions.Tests.Telemetry;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Moq;
@@ -39,7 +40,7 @@ public sealed class EventBatchProcessorTests : IDisposable
     private EventBatchProcessor Processor(int concurrency = 4)
     {
         var router = new ChatEventRouter(Options.Create(new NotificationsOptions()));
-        var dispatcher = new PushDispatcher(_hub.Object, _store.Object, NullLogger<PushDispatcher>.Instance);
+        var dispatcher = new PushDispatcher(_hub.Object, _store.Object, TestMetrics.Unobserved, NullLogger<PushDispatcher>.Instance);
         return new EventBatchProcessor(router, dispatcher, Options.Create(new WebhookOptions { MaxConcurrency = concurrency }), NullLogger<EventBatchProcessor>.Instance);
     }
 
@@ -145,7 +146,7 @@ public sealed class EventBatchProcessorTests : IDisposable
         var logger = new AcsPush.Functions.Tests.NotificationHubs.CapturingLogger<EventBatchProcessor>();
         var processor = new EventBatchProcessor(
             new ChatEventRouter(Options.Create(new NotificationsOptions())),
-            new PushDispatcher(_hub.Object, _store.Object, NullLogger<PushDispatcher>.Instance),
+            new PushDispatcher(_hub.Object, _store.Object, TestMetrics.Unobserved, NullLogger<PushDispatcher>.Instance),
             Options.Create(new WebhookOptions()), logger);
 
         var result = await ProcessAsync(processor, events);

@@ -7,8 +7,6 @@ using AcsPush.Functions.NotificationHubs;
 using AcsPush.Functions.Notifications;
 using AcsPush.Functions.Tests.Notifications;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 using Xunit;
@@ -35,14 +33,7 @@ public class EventGridWebhookTests
             .ReturnsAsync(new NotificationOutcome(201, "t", null));
     }
 
-    private EventGridWebhook Webhook()
-    {
-        var options = Options.Create(_options);
-        var router = new ChatEventRouter(Options.Create(new NotificationsOptions()));
-        var dispatcher = new PushDispatcher(_hub.Object, _store.Object, NullLogger<PushDispatcher>.Instance);
-        var processor = new EventBatchProcessor(router, dispatcher, options, NullLogger<EventBatchProcessor>.Instance);
-        return new EventGridWebhook(processor, options, _time, NullLogger<EventGridWebhook>.Instance);
-    }
+    private EventGridWebhook Webhook() => MockedWebhook.Create(_hub.Object, _store.Object, _options, time: _time);
 
     private static HttpRequest Post(string body, string? eventType = "Notification") =>
         HttpRequests.Create(HttpMethods.Post, Encoding.UTF8.GetBytes(body), "application/json",
@@ -340,9 +331,7 @@ public class EventGridWebhookTests
         var never = new TaskCompletionSource<NotificationOutcome>();
         _hub.Setup(h => h.SendNotificationAsync(It.IsAny<NotificationRequest>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .Returns(never.Task);
-        var webhook = new EventGridWebhook(
-            new EventBatchProcessor(new ChatEventRouter(Options.Create(new NotificationsOptions())), new PushDispatcher(_hub.Object, _store.Object, NullLogger<PushDispatcher>.Instance), Options.Create(_options), NullLogger<EventBatchProcessor>.Instance),
-            Options.Create(_options), TimeProvider.System, NullLogger<EventGridWebhook>.Instance);
+        var webhook = MockedWebhook.Create(_hub.Object, _store.Object, _options);
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
         var (status, response) = HttpRequests.Read(await webhook.RunAsync(Post(TestEvents.Batch(Message("m1", Bob)))));

@@ -56,4 +56,54 @@ public class IdempotencyOptionsTests
 
         Assert.Contains(Validate(options), r => r.ErrorMessage!.StartsWith("Idempotency:LeaseDuration", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Validate_RetentionDefaults_ValidAndLongerThanEventGridRetries()
+    {
+        var options = new IdempotencyOptions { ConnectionString = "UseDevelopmentStorage=true" };
+
+        Assert.Empty(Validate(options));
+        Assert.Equal(TimeSpan.FromDays(3), options.RetentionWindow);
+        Assert.True(options.RetentionWindow > TimeSpan.FromHours(24));
+        Assert.Equal("0 17 * * * *", options.RetentionSchedule);
+    }
+
+    [Theory]
+    [InlineData("1.00:00:00")]
+    [InlineData("12:00:00")]
+    [InlineData("31.00:00:00")]
+    public void Validate_RetentionWindowOutOfRange_NamesTheSettingAndEventGridsHorizon(string window)
+    {
+        var options = new IdempotencyOptions { ConnectionString = "UseDevelopmentStorage=true", RetentionWindow = TimeSpan.Parse(window, System.Globalization.CultureInfo.InvariantCulture) };
+
+        Assert.Contains(Validate(options), r => r.ErrorMessage!.StartsWith("Idempotency:RetentionWindow must be between 1.01:00:00 (25 hours, longer than Event Grid's 24-hour retry horizon)", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("0 */5 * * * *", true)]
+    [InlineData("30 0 3 * * Mon-Fri", true)]
+    [InlineData("0 17 * * *", false)]
+    [InlineData("* 17 * * * *", false)]
+    [InlineData("*/10 * * * * *", false)]
+    [InlineData("00:05:00", false)]
+    [InlineData("", false)]
+    public void Validate_RetentionSchedule_SixFieldsAtMostOnceAMinute(string schedule, bool valid)
+    {
+        var options = new IdempotencyOptions { ConnectionString = "UseDevelopmentStorage=true", RetentionSchedule = schedule };
+
+        var results = Validate(options);
+
+        Assert.Equal(valid, results.Count == 0);
+        Assert.All(results, r => Assert.StartsWith("Idempotency:RetentionSchedule", r.ErrorMessage!, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(300)]
+    public void Validate_RetentionBudgetOutOfRange_NamesTheSetting(int seconds)
+    {
+        var options = new IdempotencyOptions { ConnectionString = "UseDevelopmentStorage=true", RetentionBudget = TimeSpan.FromSeconds(seconds) };
+
+        Assert.Contains(Validate(options), r => r.ErrorMessage!.StartsWith("Idempotency:RetentionBudget", StringComparison.Ordinal));
+    }
 }

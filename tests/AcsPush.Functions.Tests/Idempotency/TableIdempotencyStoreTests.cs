@@ -31,7 +31,7 @@ public sealed class TableIdempotencyStoreTests : IAsyncLifetime
 
     private static Dictionary<string, FormatState> Results(FormatState apple, FormatState fcmv1) => new() { ["apple"] = apple, ["fcmv1"] = fcmv1 };
 
-    private async Task<TableEntity> Row(string eventId = EventId) => (await Table.GetEntityAsync<TableEntity>(EventKey.For(eventId).Hash, TableIdempotencyStore.RowKey)).Value;
+    private async Task<TableEntity> Row(string eventId = EventId) => (await Table.GetEntityAsync<TableEntity>(EventKey.For(eventId).Hash, TableIdempotencyStore.RowKeyOf(EventKey.For(eventId)))).Value;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -148,7 +148,7 @@ public sealed class TableIdempotencyStoreTests : IAsyncLifetime
     {
         using var store = Store();
         var claim = await Claim(store);
-        await Table.DeleteEntityAsync(claim.Key.Hash, TableIdempotencyStore.RowKey);
+        await Table.DeleteEntityAsync(claim.Key.Hash, TableIdempotencyStore.RowKeyOf(claim.Key));
 
         await store.RecordAsync(claim, Results(FormatState.Sent, FormatState.Sent));
 

@@ -3,6 +3,7 @@ using AcsPush.Functions.Idempotency;
 using AcsPush.Functions.NotificationHubs;
 using AcsPush.Functions.Notifications;
 using AcsPush.Functions.Tests.NotificationHubs;
+using AcsPush.Functions.Tests.Telemetry;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using Xunit;
@@ -22,7 +23,7 @@ public sealed class PushDispatcherTests : IDisposable
     public void Dispose() => _deadline.Dispose();
 
     private PushDispatcher Dispatcher(Microsoft.Extensions.Logging.ILogger<PushDispatcher>? logger = null) =>
-        new(_hub.Object, _store.Object, logger ?? NullLogger<PushDispatcher>.Instance);
+        new(_hub.Object, _store.Object, TestMetrics.Unobserved, logger ?? NullLogger<PushDispatcher>.Instance);
 
     private void StoreGrants()
     {

@@ -90,7 +90,7 @@ public class ApplicationServicesTests
             .ToList();
 
         // The Functions worker creates one instance per invocation with ActivatorUtilities from the app's services.
-        Assert.Equal(["EventGridWebhook", "Installations", "InstallationsByFunctionKey"], functionClasses.Select(type => type.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["EventGridWebhook", "ExpireIdempotencyRecords", "Installations", "InstallationsByFunctionKey"], functionClasses.Select(type => type.Name).Order(StringComparer.Ordinal));
         Assert.All(functionClasses, type =>
         {
             Assert.Null(provider.GetService(type));

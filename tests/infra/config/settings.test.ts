@@ -31,7 +31,13 @@ describe("configuration defaults", () => {
         assert.equal(s.events.maxDeliveryAttempts, 30);
         assert.equal(s.events.timeToLiveMinutes, 1440);
         assert.equal(s.events.incomingCall, false);
-        assert.deepEqual(s.functionApp, { maximumInstanceCount: 40, instanceMemoryMB: 2048, includeMessageText: false });
+        assert.deepEqual(s.functionApp, {
+            maximumInstanceCount: 40,
+            instanceMemoryMB: 2048,
+            includeMessageText: false,
+            retention: { hours: 72, schedule: "0 17 * * * *" },
+            traceSamplingPercentage: 10,
+        });
         assert.equal(s.logRetentionDays, 30);
     });
 
@@ -99,6 +105,10 @@ describe("configuration problems", () => {
         ["an invalid environment", { ...REQUIRED, environment: "Pre-Prod" }, ["acs-push:environment: must be 1-8 lower-case letters and digits"]],
         ["an existing resource group with a bad name", { ...REQUIRED, resourceGroupName: "rg/shared" }, ["acs-push:resourceGroupName: resource group name 'rg/shared' may contain only"]],
         ["a bad unique suffix", { ...REQUIRED, uniqueSuffix: "X" }, ["acs-push:uniqueSuffix: must be 4-8 lower-case letters and digits"]],
+        ["a retention window within Event Grid's retries", { ...REQUIRED, idempotencyRetentionHours: "24" }, ["acs-push:idempotencyRetentionHours: must be a whole number from 25 to 720", "valid example: 96"]],
+        ["a five-field retention schedule", { ...REQUIRED, idempotencyRetentionSchedule: "17 * * * *" }, ["acs-push:idempotencyRetentionSchedule: must be a six-field NCRONTAB expression"]],
+        ["a retention schedule firing every second", { ...REQUIRED, idempotencyRetentionSchedule: "* * * * * *" }, ["acs-push:idempotencyRetentionSchedule: must be a six-field NCRONTAB expression (seconds first) whose seconds field is a number"]],
+        ["a sampling percentage over 100", { ...REQUIRED, telemetryTraceSamplingPercentage: "150" }, ["acs-push:telemetryTraceSamplingPercentage: must be a whole number from 0 to 100"]],
     ];
     for (const [what, raw, fragments] of cases) {
         it(`reports ${what}`, () => {

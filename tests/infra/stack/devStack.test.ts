@@ -256,6 +256,12 @@ describe("the dev stack", () => {
             assert.equal(appSetting("APPLICATIONINSIGHTS_AUTHENTICATION_STRING"), "Authorization=AAD");
         });
 
+        it("keeps idempotency records 3 days, sweeps them hourly, and keeps every trace in dev", () => {
+            assert.equal(appSetting("Idempotency__RetentionWindow"), "3.00:00:00");
+            assert.equal(appSetting("Idempotency__RetentionSchedule"), "0 17 * * * *");
+            assert.equal(appSetting("Telemetry__TraceSamplingPercentage"), "100");
+        });
+
         it("tells the app which callers may manage installations, and keeps the function-key route off", () => {
             const prefix = "Installations__Authentication__";
             assert.equal(appSetting(`${prefix}TenantId`), "00000000-0000-0000-0000-00000000000a");

@@ -68,6 +68,7 @@ describe("the prod stack", () => {
     it("keeps message text out of pushes and logs for 90 days", () => {
         const settings = stack.capture.one("azure-native:web:WebApp").inputs.siteConfig.appSettings as { name: string; value: string }[];
         assert.equal(settings.find((s) => s.name === "Notifications__IncludeMessageText")?.value, "false");
+        assert.equal(settings.find((s) => s.name === "Telemetry__TraceSamplingPercentage")?.value, "10");
         assert.equal(stack.capture.one("azure-native:operationalinsights:Workspace").inputs.retentionInDays, 90);
     });
 });
