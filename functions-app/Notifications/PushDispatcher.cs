@@ -169,7 +169,7 @@ public sealed partial class PushDispatcher(
         return sent;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sent push for event {EventId} ({Format}): hub status {Status}, tracking id {TrackingId}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Sent push for event {EventId} ({Format}): hub status {Status}, tracking id {TrackingId}")]
     private static partial void LogSent(ILogger logger, Bounded eventId, string format, int status, string? trackingId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Hub refused push for event {EventId} ({Format}) with status {Status}, tracking id {TrackingId}; not retried")]
