@@ -3,6 +3,7 @@ using AcsPush.Functions.Idempotency;
 using AcsPush.Functions.NotificationHubs;
 using AcsPush.Functions.Notifications;
 using AcsPush.Functions.Tests.NotificationHubs;
+using AcsPush.Functions.Tests.Telemetry;
 using Moq;
 using Xunit;
 
@@ -25,7 +26,7 @@ public sealed class PushDispatcherRecoveryTests : IDisposable
 
     public void Dispose() => _deadline.Dispose();
 
-    private PushDispatcher Dispatcher => new(_hub.Object, _store.Object, _logger);
+    private PushDispatcher Dispatcher => new(_hub.Object, _store.Object, TestMetrics.Unobserved, _logger);
 
     private void StoreGrants()
     {
