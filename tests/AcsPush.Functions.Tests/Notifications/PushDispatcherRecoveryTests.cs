@@ -126,6 +126,69 @@ public sealed class PushDispatcherRecoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task SendAsync_ClaimFailsWithAnError_TransientAndLoggedWithTheException()
+    {
+        _store.Setup(s => s.ClaimAsync(It.IsAny<EventKey>(), It.IsAny<string>(), It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new Azure.RequestFailedException(503, "table busy"));
+
+        var dispatch = await SendAndRecordAsync();
+
+        Assert.Equal(EventResult.Transient(TransientReason.StoreUnavailable), dispatch.Result);
+        var line = Assert.Single(_logger.Lines);
+        Assert.StartsWith("Warning: Idempotency store failed or ran out of time for event ev-9 (claim)", line, StringComparison.Ordinal);
+        Assert.Contains("table busy", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RecordAsync_CancelledByTheDeadline_LoggedWithoutAnException()
+    {
+        _store.Grants();
+        _store.Setup(s => s.RecordAsync(It.IsAny<EventClaim>(), It.IsAny<IReadOnlyDictionary<string, FormatState>>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new OperationCanceledException());
+        HubAnswers(NotificationFormat.Apple, () => Task.FromResult(new NotificationOutcome(201, "t", null)));
+        HubAnswers(NotificationFormat.FcmV1, () => Task.FromResult(new NotificationOutcome(201, "t", null)));
+
+        await SendAndRecordAsync();
+
+        var line = Assert.Single(_logger.Lines, l => l.StartsWith("Warning: Idempotency store failed", StringComparison.Ordinal));
+        Assert.StartsWith("Warning: Idempotency store failed or ran out of time for event ev-9 (record)", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(nameof(OperationCanceledException), line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SendAsync_HubFailsTransiently_OneWarningPerFormatWithStatusAndTrackingId()
+    {
+        StoreGrants();
+        HubAnswers(NotificationFormat.Apple, () => throw new NotificationHubsException("busy", 503, "t-503", isTransient: true));
+        HubAnswers(NotificationFormat.FcmV1, () => throw new NotificationHubsException("busy", 503, "t-503", isTransient: true));
+
+        await SendAndRecordAsync();
+
+        foreach (var format in new[] { "apple", "fcmv1" })
+        {
+            Assert.Contains(_logger.Lines, l => l.StartsWith(
+                $"Warning: Transient hub failure for event ev-9 ({format}): status 503, tracking id t-503; asking for a retry", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task SendAsync_SendCancelledByTheDeadline_OneWarningPerFormat()
+    {
+        StoreGrants();
+        HubAnswers(NotificationFormat.Apple, () => throw new OperationCanceledException());
+        HubAnswers(NotificationFormat.FcmV1, () => throw new OperationCanceledException());
+
+        var dispatch = await SendAndRecordAsync();
+
+        Assert.Equal(EventResult.Transient(TransientReason.Deadline), dispatch.Result);
+        foreach (var format in new[] { "apple", "fcmv1" })
+        {
+            Assert.Contains(_logger.Lines, l => l.StartsWith(
+                $"Warning: Processing deadline reached while sending the push for event ev-9 ({format}); asking for a retry", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task RecordAsync_StoreFails_LogsTheRecordStepWithTheException()
     {
         _store.Grants();
