@@ -64,10 +64,7 @@ public sealed partial class PushDispatcher(
                 return Dispatch.Finished(EventResult.Transient(TransientReason.HeldElsewhere));
         }
 
-        if (claim.Done.Count > 0)
-        {
-            CountSuppressed(claim.Done.Keys);
-        }
+        CountSuppressed(claim.Done.Keys);
 
         var tag = RecipientTag.For(push.RecipientRawId);
         var sends = claim.ToSend.Select(async format => (format, await SendOneAsync(push, format, requests[format], tag, deadline.SendToken).ConfigureAwait(false)));

@@ -75,6 +75,7 @@ export function checkLocation(value: string, allowed: readonly string[]): string
     if (allowed.includes(value)) {
         return undefined;
     }
+    // Stryker disable next-line Regex: removing each run of white space or each white-space character gives the same text
     const compact = value.toLowerCase().replace(/\s+/g, "");
     return allowed.includes(compact)
         ? `must be the ARM region name '${compact}', not the display name`
@@ -174,6 +175,7 @@ export function checkCallerIds(entries: readonly string[]): string[] {
     const problems = entries
         .map((entry, i) => (GUID.test(entry) ? undefined : `entry ${i + 1} (${shown(entry)}) must be an object id or application (client) id, a GUID`))
         .filter((m): m is string => m !== undefined);
+    // Stryker disable next-line MethodExpression: folding to upper case finds the same duplicates as folding to lower case
     const lower = entries.map((e) => e.toLowerCase());
     if (new Set(lower).size !== lower.length) problems.push("lists an id more than once");
     return problems;

@@ -20,6 +20,7 @@ namespace AcsPush.Functions.Tests.Fuzz;
 /// JSON answer, and with every push to the hub valid and within 4 KB; no log message may pass 1,000 characters. The
 /// counts per status, outcome and mutation are printed, and a failure names the case number that reproduces it.
 /// </summary>
+[Trait("Category", "Fuzz")]
 public sealed class WebhookFuzzTests(ITestOutputHelper output)
 {
     private const int Cases = 10_000;

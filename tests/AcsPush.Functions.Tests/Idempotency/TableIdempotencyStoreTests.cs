@@ -231,6 +231,38 @@ public sealed class TableIdempotencyStoreTests : IAsyncLifetime
         Assert.All(results.Where(r => r.Status != ClaimStatus.Acquired), r => Assert.Equal(ClaimStatus.HeldElsewhere, r.Status));
     }
 
+    public static TheoryData<string, string> EventIdPreviews => new()
+    {
+        { new string('a', 256), new string('a', 256) },
+        { new string('a', 300), new string('a', 256) },
+        // A surrogate pair across the cut is left out whole rather than halved.
+        { new string('a', 255) + "\U0001F600" + "b", new string('a', 255) },
+        { new string('a', 254) + "\U0001F600" + "b", new string('a', 254) + "\U0001F600" },
+    };
+
+    [Theory]
+    [MemberData(nameof(EventIdPreviews))]
+    public async Task ClaimAsync_LongEventId_StoresAPreviewOfTheFirst256Characters(string eventId, string preview)
+    {
+        using var store = Store();
+
+        await Claim(store, eventId);
+
+        Assert.Equal(preview, (await Row(eventId)).GetString(TableIdempotencyStore.EventIdProperty));
+    }
+
+    [Fact]
+    public async Task RecordAsync_ClaimNotAcquired_RefusedWithoutTouchingTheStore()
+    {
+        using var store = Store();
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => store.RecordAsync(EventClaim.HeldElsewhere(EventKey.For(EventId), EventId), Results(FormatState.Sent, FormatState.Sent)));
+
+        Assert.Equal("claim", ex.ParamName);
+        Assert.StartsWith("Only an acquired claim is recorded.", ex.Message, StringComparison.Ordinal);
+        Assert.False(await _service.QueryAsync(t => t.Name == _tableName).AnyAsync());
+    }
+
     [Theory]
     [InlineData("a/b#c?d\\e")]
     [InlineData("tab\there\u0001")]

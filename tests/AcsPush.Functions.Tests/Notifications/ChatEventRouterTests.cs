@@ -50,6 +50,26 @@ public class ChatEventRouterTests
         Assert.Equal("Hi Bob & team", Router().Route(data).Push!.Body);
     }
 
+    [Theory]
+    [InlineData("Text")]
+    [InlineData("text")]
+    public void Route_PlainTextWithMarkupCharacters_SendsTheTextAsWritten(string type)
+    {
+        var data = TestEvents.Incoming(TestEvents.ChatMessageReceived, TestEvents.MessageData(Bob, Alice, "a < b &amp; <i>c</i>", type: type));
+
+        Assert.Equal("a < b &amp; <i>c</i>", Router().Route(data).Push!.Body);
+    }
+
+    [Theory]
+    [InlineData("html")]
+    [InlineData("RICHTEXT/HTML")]
+    public void Route_HtmlTypeInAnyCase_StripsMarkup(string type)
+    {
+        var data = TestEvents.Incoming(TestEvents.ChatMessageReceived, TestEvents.MessageData(Bob, Alice, "a <i>b</i> &amp; c", type: type));
+
+        Assert.Equal("a b & c", Router().Route(data).Push!.Body);
+    }
+
     [Fact]
     public void Route_LongMessage_PreviewShortenedWithEllipsis()
     {

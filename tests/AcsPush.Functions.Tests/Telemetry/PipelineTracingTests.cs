@@ -119,6 +119,41 @@ public sealed class PipelineTracingTests
         Assert.Contains(eventFailure.Tags, t => t.Key == "acspush.reason" && Equals(t.Value, nameof(TransientReason.HubUnavailable)));
     }
 
+    public static TheoryData<string, int, string> HubFailures => new()
+    {
+        { "misconfigured", 401, nameof(PushResult.Transient) },
+        { "refused", 413, nameof(PushResult.Rejected) },
+        { "cancelled", 0, nameof(PushResult.Transient) },
+        { "unexpected", 0, nameof(PushResult.Transient) },
+    };
+
+    [Theory]
+    [MemberData(nameof(HubFailures))]
+    public async Task RunAsync_EveryKindOfHubFailure_AddsOnePushFailedEventPerFormat(string kind, int hubStatus, string outcome)
+    {
+        using var tracing = Tracing(0);
+        Exception failure = kind switch
+        {
+            "misconfigured" => new NotificationHubsException("unauthorized", 401, "tracking-401", isTransient: false),
+            "refused" => new NotificationHubsException("too large", 413, "tracking-413", isTransient: false),
+            "cancelled" => new OperationCanceledException(),
+            _ => new InvalidOperationException("defect"),
+        };
+        _hub.Setup(h => h.SendNotificationAsync(It.IsAny<NotificationRequest>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(failure);
+
+        var (_, spans, _) = await DeliverAsync(tracing, Message("m1", TestEvents.AcsUser("bob")));
+
+        var delivery = Assert.Single(spans);
+        var pushFailures = delivery.Events.Where(e => e.Name == "push failed").ToList();
+        Assert.Equal(["apple", "fcmv1"], pushFailures.Select(e => (string)e.Tags.Single(t => t.Key == "acspush.platform").Value!).Order());
+        Assert.All(pushFailures, e =>
+        {
+            Assert.Contains(e.Tags, t => t.Key == "acspush.outcome" && Equals(t.Value, outcome));
+            Assert.Contains(e.Tags, t => t.Key == "acspush.hub.status" && Equals(t.Value, hubStatus));
+        });
+    }
+
     [Fact]
     public async Task RunAsync_HubRefusesForGoodWithNothingSampled_ExportsTheSpanAnswered200AsFailed()
     {

@@ -15,6 +15,7 @@ namespace AcsPush.Functions.Tests.Webhook;
 /// benchmark), and the pushes that reached the hub: none lost, and every copy of a push carrying the same collapse
 /// identity, so a device shows it once.
 /// </summary>
+[Trait("Category", "Fault")]
 public sealed class WebhookFaultTests(ITestOutputHelper output)
 {
     private const string Deadline = "00:00:03";

@@ -17,12 +17,21 @@ public sealed class WebhookFixtureTests
 {
     private static readonly string FixtureDirectory = Path.Combine(AppContext.BaseDirectory, "fixtures", "events");
 
-    public static TheoryData<string> Fixtures()
+    /// <summary>The fixtures whose store behaves.</summary>
+    public static TheoryData<string> Fixtures() => FixtureFiles(storeFails: false);
+
+    /// <summary>The fixtures whose store stops answering: each waits out a delivery's deadline by design.</summary>
+    public static TheoryData<string> StoreFaultFixtures() => FixtureFiles(storeFails: true);
+
+    private static TheoryData<string> FixtureFiles(bool storeFails)
     {
         var data = new TheoryData<string>();
         foreach (var file in Directory.EnumerateFiles(FixtureDirectory, "*.json").Order(StringComparer.Ordinal))
         {
-            data.Add(Path.GetFileName(file));
+            if ((Load(Path.GetFileName(file)).StoreFailure is not null) == storeFails)
+            {
+                data.Add(Path.GetFileName(file));
+            }
         }
 
         return data;
@@ -33,7 +42,14 @@ public sealed class WebhookFixtureTests
 
     [Theory]
     [MemberData(nameof(Fixtures))]
-    public async Task Webhook_Fixture_MeetsExpectations(string fixtureFile)
+    public Task Webhook_Fixture_MeetsExpectations(string fixtureFile) => RunAsync(fixtureFile);
+
+    [Theory]
+    [Trait("Category", "Fault")]
+    [MemberData(nameof(StoreFaultFixtures))]
+    public Task Webhook_StoreFaultFixture_MeetsExpectations(string fixtureFile) => RunAsync(fixtureFile);
+
+    private static async Task RunAsync(string fixtureFile)
     {
         var fixture = Load(fixtureFile);
         var problems = fixture.UnknownKeys();

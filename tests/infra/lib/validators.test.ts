@@ -11,8 +11,14 @@ import {
     checkNamePrefix,
     checkOneOf,
     checkPemPrivateKey,
+    checkAudiences,
+    checkCallerIds,
+    checkChatEventTypes,
     checkTag,
+    checkTags,
+    checkTenantId,
     checkUniqueSuffix,
+    splitTag,
 } from "../../../infra/lib/validators";
 import { AZURE_LOCATIONS, ACS_DATA_LOCATIONS, NOTIFICATION_HUBS_SKUS } from "../../../infra/lib/catalog";
 
@@ -48,6 +54,11 @@ table("bundle id", checkBundleId, [
     ["1com.contoso", "reverse-DNS bundle id"],
     ["com.contoso.chat-", "reverse-DNS bundle id"],
     [`com.${"a".repeat(160)}`, "at most 155"],
+    [`com.${"a".repeat(151)}`, undefined],
+    [`com.${"a".repeat(152)}`, "is 156 characters long; a bundle id has at most 155"],
+    ["com.voipcorp.chat", undefined],
+    ["com.contoso.chat.voipx", undefined],
+    ["com.contoso!", "reverse-DNS bundle id"],
 ]);
 
 table("APNs team id", (v) => checkAppleId(v, "Team ID"), [
@@ -74,6 +85,7 @@ table("PEM private key", (v) => checkPemPrivateKey(v, "APNs .p8 key"), [
     ["-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----", "as a PEM block"],
     ["-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----", "as a PEM block"],
     ["-----BEGIN PRIVATE KEY-----\nMIGT\n-----END RSA PRIVATE KEY-----", "as a PEM block"],
+    ["not a key", "multi-line or on one line with \\n escapes"],
 ]);
 
 table("FCM project id", checkFcmProjectId, [
@@ -91,6 +103,7 @@ table("FCM client email", checkFcmClientEmail, [
     ["push@contoso.com", "iam.gserviceaccount.com"],
     ["@contoso-chat.iam.gserviceaccount.com", "iam.gserviceaccount.com"],
     ["firebase-adminsdk@contoso-chat.iam.gserviceaccount.com.evil", "iam.gserviceaccount.com"],
+    ["Firebase-adminsdk@contoso-chat.iam.gserviceaccount.com", "iam.gserviceaccount.com"],
 ]);
 
 table("name prefix", checkNamePrefix, [
@@ -101,6 +114,7 @@ table("name prefix", checkNamePrefix, [
     ["acs-push", "2-10 lower-case"],
     ["1acs", "2-10 lower-case"],
     ["abcdefghijk", "2-10 lower-case"],
+    ["abcdefghij", undefined],
 ]);
 
 table("environment", checkEnvironment, [
@@ -109,12 +123,19 @@ table("environment", checkEnvironment, [
     ["Dev", "1-8 lower-case"],
     ["staging01", "1-8 lower-case"],
     ["", "1-8 lower-case"],
+    ["abcdefgh", undefined],
+    ["e", undefined],
 ]);
 
 table("unique suffix", checkUniqueSuffix, [
     ["c0n7o5", undefined],
     ["abc", "4-8 lower-case"],
     ["ABCD", "4-8 lower-case"],
+    ["abcd", undefined],
+    ["abcdefgh", undefined],
+    ["abcdefghi", "4-8 lower-case"],
+    ["-abcd", "4-8 lower-case"],
+    ["abcd-", "4-8 lower-case"],
 ]);
 
 table("ACS data location", (v) => checkOneOf(v, ACS_DATA_LOCATIONS, "Communication Services data location"), [
@@ -164,6 +185,9 @@ describe("tags", () => {
         ["", "x", "1-128 characters"],
         ["a/b", "x", "must not contain"],
         ["owner", "v".repeat(257), "at most 256"],
+        ["owner", "v".repeat(256), undefined],
+        ["n".repeat(128), "x", undefined],
+        ["n".repeat(129), "x", "1-128 characters"],
     ];
     for (const [name, value, fragment] of cases) {
         it(`${fragment ? "rejects" : "accepts"} tag ${JSON.stringify(name)}`, () => {
@@ -175,4 +199,67 @@ describe("tags", () => {
             }
         });
     }
+});
+
+describe("tag entries", () => {
+    it("splits name=value at the first '=' and trims both sides", () => {
+        assert.deepEqual(splitTag(" owner = a=b "), { name: "owner", value: "a=b" });
+        assert.deepEqual(splitTag("x="), { name: "x", value: "" });
+        assert.equal(splitTag("=value"), undefined);
+        assert.equal(splitTag("novalue"), undefined);
+    });
+
+    it("names each bad entry and leaves good ones alone", () => {
+        assert.deepEqual(checkTags(["owner=mobile", "Project=x", "bad", "a/b=1"]), [
+            "tag 'Project' is set by the program and cannot be overridden",
+            "entry 'bad' must have the form name=value",
+            "tag name 'a/b' must not contain < > % & \\ ? /",
+        ]);
+    });
+
+    it("allows 50 tags with the program's own and refuses the 51st", () => {
+        const own = 3;
+        const entries = (count: number) => Array.from({ length: count }, (_, i) => `t${i}=v`);
+        assert.deepEqual(checkTags(entries(50 - own)), []);
+        assert.deepEqual(checkTags(entries(51 - own)), ["adds up to 51 tags; Azure allows 50 per resource"]);
+        assert.deepEqual(checkTags([...entries(50 - own), "bad"]), ["entry 'bad' must have the form name=value"], "a refused entry does not count");
+    });
+});
+
+describe("chat event types", () => {
+    it("needs at least one, each known, none empty, none twice", () => {
+        assert.deepEqual(checkChatEventTypes([]), ["must name at least one event type"]);
+        assert.deepEqual(checkChatEventTypes(["Microsoft.Communication.ChatMessageReceived"]), []);
+        assert.deepEqual(checkChatEventTypes(["Microsoft.Communication.ChatMessageReceived", ""]), ["must not contain empty entries"]);
+        assert.deepEqual(checkChatEventTypes(["Microsoft.Communication.ChatMessageReceived", "Microsoft.Communication.ChatMessageReceived"]), [
+            "must not list an event type twice",
+        ]);
+        assert.match(checkChatEventTypes(["Microsoft.Communication.Nope"])[0], /is not a known ACS chat event type/);
+    });
+});
+
+describe("installations callers", () => {
+    const guid = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+
+    it("takes a tenant id only as a whole GUID", () => {
+        assert.equal(checkTenantId(guid), undefined);
+        assert.equal(checkTenantId(guid.toUpperCase()), undefined);
+        for (const bad of ["contoso.onmicrosoft.com", `${guid}x`, `x${guid}`, guid.slice(1)]) {
+            assert.match(checkTenantId(bad) ?? "", /must be the directory \(tenant\) id, a GUID/, bad);
+        }
+    });
+
+    it("takes audiences as GUIDs or api:// and https:// URIs without spaces, numbering the bad entries", () => {
+        assert.deepEqual(checkAudiences([guid, "api://acs-push-installations", "https://contoso.com/api"]), []);
+        assert.deepEqual(
+            checkAudiences(["api://ok", "x api://acs", "api://acs x", "http://contoso.com"]).map((m) => m.slice(0, 8)),
+            ["entry 2 ", "entry 3 ", "entry 4 "],
+        );
+    });
+
+    it("takes callers as GUIDs, each once whatever its case", () => {
+        assert.deepEqual(checkCallerIds([guid, "9a0b7c3e-2f51-4d0b-8f3a-61c7a0d2e4b1"]), []);
+        assert.deepEqual(checkCallerIds([guid, guid.toUpperCase()]), ["lists an id more than once"]);
+        assert.match(checkCallerIds(["not-a-guid"])[0], /^entry 1 \('not-a-guid'\) must be an object id/);
+    });
 });

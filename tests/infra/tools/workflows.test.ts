@@ -90,6 +90,19 @@ describe("workflows", () => {
         assert.match(String(uses(deploy.jobs.prod, "pulumi/actions")!.with!["stack-name"]), /prod/);
     });
 
+    it("runs the mutation suites weekly and on demand, outside CI, and keeps the reports", () => {
+        const mutation = workflow("mutation.yml");
+        assert.deepEqual(Object.keys(mutation.on).sort(), ["schedule", "workflow_dispatch"]);
+        assert.deepEqual(mutation.permissions, { contents: "read" });
+        const job = mutation.jobs.mutation;
+        assert.ok(job.steps.some((s) => s.run === './scripts/mutation.sh "$SUITE"'));
+        const upload = uses(job, "actions/upload-artifact")!;
+        assert.equal(upload.if, "always()");
+        assert.equal(upload.with!.path, "reports/mutation/");
+        assert.ok(!workflow("ci.yml").jobs.test.steps.some((s) => s.run?.includes("mutation")), "not part of CI");
+        assert.doesNotMatch(fs.readFileSync(path.join(ROOT, "scripts/test.sh"), "utf8"), /mutation/);
+    });
+
     it("pins every action to a major version or a commit", () => {
         for (const file of fs.readdirSync(path.join(ROOT, ".github/workflows"))) {
             for (const job of Object.values(workflow(file).jobs)) {
