@@ -82,14 +82,12 @@ public sealed class EventGridWebhookRefusalTests
     [MemberData(nameof(ReadFailures))]
     public async Task RunAsync_BodyCannotBeRead_BadRequestAndLogged(string failure)
     {
-        var request = HttpRequests.Create(HttpMethods.Post, [], "application/json");
-        request.Body = new FailingStream(failure switch
+        var request = HttpRequests.PostFailingBody(failure switch
         {
             "io" => new IOException("connection reset"),
             "bad request" => new BadHttpRequestException("unexpected end of request content"),
             _ => new OperationCanceledException(),
         });
-        request.ContentLength = null;
 
         var (status, body) = HttpRequests.Read(await Webhook().RunAsync(request));
 
@@ -166,9 +164,7 @@ public sealed class EventGridWebhookRefusalTests
     [Fact]
     public async Task RunAsync_BodyStreamFailsUnexpectedly_LogsTheDefectAsAnError()
     {
-        var request = HttpRequests.Create(HttpMethods.Post, [], "application/json");
-        request.Body = new FailingStream(new InvalidOperationException("a defect below the webhook"));
-        request.ContentLength = null;
+        var request = HttpRequests.PostFailingBody(new InvalidOperationException("a defect below the webhook"));
 
         var (status, _) = HttpRequests.Read(await Webhook().RunAsync(request));
 
@@ -176,12 +172,5 @@ public sealed class EventGridWebhookRefusalTests
         var line = Assert.Single(_logger.Lines);
         Assert.StartsWith("Error: The delivery failed unexpectedly; asking for a retry", line, StringComparison.Ordinal);
         Assert.Contains("a defect below the webhook", line, StringComparison.Ordinal);
-    }
-
-    private sealed class FailingStream(Exception failure) : MemoryStream
-    {
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => throw failure;
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => throw failure;
     }
 }

@@ -346,19 +346,11 @@ public class EventGridWebhookTests
     [Fact]
     public async Task RunAsync_BodyStreamFailsUnexpectedly_ServiceUnavailableNoException()
     {
-        var request = HttpRequests.Create(HttpMethods.Post, [], "application/json");
-        request.Body = new ThrowingStream();
-        request.ContentLength = null;
+        var request = HttpRequests.PostFailingBody(new InvalidOperationException("a defect below the webhook"));
 
         var (status, body) = HttpRequests.Read(await Webhook().RunAsync(request));
 
         Assert.Equal(503, status);
         Assert.Contains("retried", body, StringComparison.Ordinal);
-    }
-
-    private sealed class ThrowingStream : MemoryStream
-    {
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            throw new InvalidOperationException("a defect below the webhook");
     }
 }

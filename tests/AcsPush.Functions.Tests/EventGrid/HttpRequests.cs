@@ -36,6 +36,15 @@ internal static class HttpRequests
     public static HttpRequest Post(string body, string? contentType = "application/json") =>
         Create(HttpMethods.Post, Encoding.UTF8.GetBytes(body), contentType);
 
+    /// <summary>A JSON POST without a length whose body throws <paramref name="failure"/> when read.</summary>
+    public static HttpRequest PostFailingBody(Exception failure)
+    {
+        var request = Create(HttpMethods.Post, [], "application/json");
+        request.Body = new FailingStream(failure);
+        request.ContentLength = null;
+        return request;
+    }
+
     /// <summary>Status and body of a result, as the Functions host would write them.</summary>
     public static (int Status, string Body) Read(IActionResult result) => result switch
     {
@@ -43,4 +52,11 @@ internal static class HttpRequests
         StatusCodeResult status => (status.StatusCode, string.Empty),
         _ => throw new InvalidOperationException($"Unexpected result type {result.GetType()}"),
     };
+
+    private sealed class FailingStream(Exception failure) : MemoryStream
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => throw failure;
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => throw failure;
+    }
 }
