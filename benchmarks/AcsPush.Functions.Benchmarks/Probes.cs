@@ -29,8 +29,6 @@ internal sealed class Probes(StandInProcess hub, StandInProcess storeProxy, int?
 
     public StandInProcess StoreProxy => storeProxy;
 
-    public bool HasStoreCpu => storePid is not null;
-
     public async Task ResetAsync()
     {
         var answer = await hub.SendAsync("reset");

@@ -21,11 +21,7 @@ internal static class LogValue
             return "(none)";
         }
 
-        var keep = Math.Min(text.Length, maxLength);
-        if (keep < text.Length && keep > 0 && char.IsHighSurrogate(text[keep - 1]))
-        {
-            keep--;
-        }
+        var keep = Utf16.Prefix(text, maxLength).Length;
 
         var builder = new StringBuilder(keep + 24);
         for (var i = 0; i < keep; i++)

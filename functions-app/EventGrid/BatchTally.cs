@@ -40,6 +40,9 @@ public sealed class BatchTally(int events)
         return Interlocked.Increment(ref _outcomes[(int)result.Outcome]);
     }
 
+    /// <summary>Events settled so far with <paramref name="outcome"/>.</summary>
+    public int Count(EventOutcome outcome) => Volatile.Read(ref _outcomes[(int)outcome]);
+
     /// <summary>The counts now; events not settled yet count as transient.</summary>
     public BatchResult Result()
     {

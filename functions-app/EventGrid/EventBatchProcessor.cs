@@ -63,10 +63,10 @@ public sealed partial class EventBatchProcessor(
         }).ConfigureAwait(false);
 
         await Task.WhenAll(records).ConfigureAwait(false);
-        var result = tally.Result();
-        if (result.Outcomes.Rejected > MaxRejectionLogsPerDelivery)
+        var rejected = tally.Count(EventOutcome.Rejected);
+        if (rejected > MaxRejectionLogsPerDelivery)
         {
-            LogRejectionsSummed(logger, result.Outcomes.Rejected, MaxRejectionLogsPerDelivery);
+            LogRejectionsSummed(logger, rejected, MaxRejectionLogsPerDelivery);
         }
     }
 

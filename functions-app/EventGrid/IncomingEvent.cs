@@ -19,8 +19,6 @@ public enum EventSchema
 /// </summary>
 public sealed class IncomingEvent
 {
-    private EventKey? _key;
-
     /// <summary>Position of the event in the delivery, from 0.</summary>
     public required int Index { get; init; }
 
@@ -40,7 +38,7 @@ public sealed class IncomingEvent
     public string? Problem { get; init; }
 
     /// <summary>The key of the event's idempotency record and pushes, derived from <see cref="Id"/>.</summary>
-    public EventKey Key => _key ??= EventKey.For(Id);
+    public EventKey Key => EventKey.For(Id);
 
     /// <summary>An event that can never be processed.</summary>
     public static IncomingEvent Invalid(int index, string problem, EventSchema? schema = null, string? id = null, string? eventType = null) =>

@@ -244,18 +244,7 @@ public sealed partial class TableIdempotencyStore(
         return entity;
     }
 
-    private static string Preview(string eventId)
-    {
-        // Stryker disable once Equality: at exactly the preview length, < keeps the same characters (a valid id cannot end
-        // in the high half of a surrogate pair).
-        if (eventId.Length <= EventIdPreviewLength)
-        {
-            return eventId;
-        }
-
-        var keep = char.IsHighSurrogate(eventId[EventIdPreviewLength - 1]) ? EventIdPreviewLength - 1 : EventIdPreviewLength;
-        return eventId[..keep];
-    }
+    private static string Preview(string eventId) => Utf16.Prefix(eventId, EventIdPreviewLength);
 
     private async ValueTask<TableClient> GetTableAsync(CancellationToken cancellationToken)
     {

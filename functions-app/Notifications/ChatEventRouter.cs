@@ -32,7 +32,6 @@ public sealed class ChatEventRouter(IOptions<NotificationsOptions> options)
             ChatMessageData message => RouteMessage(incoming, message),
             ChatThreadCreatedData created => RouteThreadCreated(incoming, created),
             ChatParticipantAddedData added => RouteParticipantAdded(incoming, added),
-            SubscriptionValidationData => RoutingDecision.Reject(RejectReason.ValidationOutsideHandshake),
             _ when incoming.EventType is EventTypes.ChatMessageReceived or EventTypes.ChatThreadCreatedWithUser
                 or EventTypes.ChatParticipantAddedToThreadWithUser => RoutingDecision.Reject(RejectReason.MissingData),
             _ when incoming.EventType == EventTypes.SubscriptionValidation => RoutingDecision.Reject(RejectReason.ValidationOutsideHandshake),

@@ -136,14 +136,5 @@ public static class NotificationText
     }
 
     // The first MaxInputLength characters, never ending in half a surrogate pair.
-    private static string Bound(string text)
-    {
-        if (text.Length <= MaxInputLength)
-        {
-            return text;
-        }
-
-        var keep = char.IsHighSurrogate(text[MaxInputLength - 1]) ? MaxInputLength - 1 : MaxInputLength;
-        return text[..keep];
-    }
+    private static string Bound(string text) => Utf16.Prefix(text, MaxInputLength);
 }

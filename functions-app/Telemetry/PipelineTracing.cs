@@ -25,7 +25,8 @@ public static class PipelineTracing
 
     private static readonly ActivitySource Source = new(SourceName);
 
-    // Events of one delivery fail side by side; an Activity is not meant to be changed from several threads at once.
+    // Events of one delivery fail side by side, and an Activity is not meant to be changed from several threads at once.
+    // One lock for the whole process: it is taken only on failure paths.
     private static readonly Lock FailureGate = new();
 
     /// <summary>Starts the span of one webhook delivery (null when nobody listens).</summary>
