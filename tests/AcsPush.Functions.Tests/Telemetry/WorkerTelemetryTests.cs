@@ -44,7 +44,9 @@ public sealed class WorkerTelemetryTests
             .AddWorkerTelemetry(Config((TelemetryOptions.ConnectionStringSetting, ConnectionString(new Uri("https://127.0.0.1:9/")))))
             .BuildServiceProvider();
 
-        Assert.NotNull(services.GetService<IOptions<TelemetryOptions>>()?.Value);
+        Assert.True(services.GetRequiredService<IOptions<TelemetryOptions>>().Value.Enabled);
+        Assert.NotNull(services.GetService<TracerProvider>());
+        Assert.NotNull(services.GetService<MeterProvider>());
         Assert.Contains(services.GetServices<Microsoft.Extensions.Hosting.IHostedService>(), s => s.GetType().FullName!.Contains("OpenTelemetry", StringComparison.Ordinal));
     }
 
