@@ -77,7 +77,7 @@ describe("the doctor", () => {
         const arm = byHost("management.azure.com");
         assert.equal(arm.length, 1 + 2 + 1 + 1 + 1 + 15, "ACS, two hubs, one subscription, the webhook's key, the action group, 15 alert rules");
         assert.ok(arm.every((r) => r.headers.authorization === "Bearer arm-token"));
-        const blob = byHost("stacspushdev138a9d.blob.core.windows.net");
+        const blob = byHost("stdlacspushdev138a9d.blob.core.windows.net");
         assert.deepEqual(blob.map((r) => [r.headers.authorization, r.headers["x-ms-version"], r.query.get("restype")]), [["Bearer storage-token", "2021-12-02", "container"]]);
         const webhook = byHost("func-acspush-dev-138a9d.azurewebsites.net");
         assert.deepEqual(
@@ -197,7 +197,7 @@ describe("the doctor", () => {
             name: "three dead-lettered events",
             change: (s) => (s.deadLetters = { blobs: ["Fri, 27 Nov 2026 08:00:00 GMT", "Sat, 28 Nov 2026 10:15:00 GMT", "Sat, 28 Nov 2026 09:00:00 GMT"], pageSize: 5000 }),
             check: "dead letters",
-            detail: /^3 dead-letter blob\(s\) in https:\/\/stacspushdev138a9d\.blob\.core\.windows\.net\/event-dead-letters \(each holds one or more undelivered events\), the newest from 2026-11-28T10:15:00\.000Z\./,
+            detail: /^3 dead-letter blob\(s\) in https:\/\/stdlacspushdev138a9d\.blob\.core\.windows\.net\/event-dead-letters \(each holds one or more undelivered events\), the newest from 2026-11-28T10:15:00\.000Z\./,
             runbook: "doctor-dead-letters",
         },
         {
@@ -263,8 +263,8 @@ describe("the doctor", () => {
             tlsOptions: { ca: server.ca },
             httpClient: {
                 sendRequest: (request) =>
-                    new URL(request.url).host === "stacspushdev138a9d.blob.core.windows.net"
-                        ? Promise.reject(new Error("getaddrinfo ENOTFOUND stacspushdev138a9d.blob.core.windows.net"))
+                    new URL(request.url).host === "stdlacspushdev138a9d.blob.core.windows.net"
+                        ? Promise.reject(new Error("getaddrinfo ENOTFOUND stdlacspushdev138a9d.blob.core.windows.net"))
                         : loopback.sendRequest(request),
             },
             maxRetries: 0,
@@ -272,7 +272,7 @@ describe("the doctor", () => {
         });
         assert.equal(code, 1);
         const findings = lines(out).filter((l) => l.startsWith("FINDING"));
-        assert.deepEqual(findings.map((l) => l.split(/\s{2,}/).slice(1)), [["dead letters", "The check could not complete: getaddrinfo ENOTFOUND stacspushdev138a9d.blob.core.windows.net"]]);
+        assert.deepEqual(findings.map((l) => l.split(/\s{2,}/).slice(1)), [["dead letters", "The check could not complete: getaddrinfo ENOTFOUND stdlacspushdev138a9d.blob.core.windows.net"]]);
         assert.equal(lines(out).length, 10);
     });
 

@@ -39,7 +39,7 @@ export const OUTPUTS: DoctorOutputs = {
     eventSubscriptions: [{ name: "chat-events", id: `${TOPIC}/eventSubscriptions/chat-events`, eventTypes: CHAT_TYPES }],
     webhookEndpoint: "https://func-acspush-dev-138a9d.azurewebsites.net/api/events",
     webhookFunctionId: `${SUB}/Microsoft.Web/sites/func-acspush-dev-138a9d/functions/EventGridWebhook`,
-    deadLetterContainerUrl: "https://stacspushdev138a9d.blob.core.windows.net/event-dead-letters",
+    deadLetterContainerUrl: "https://stdlacspushdev138a9d.blob.core.windows.net/event-dead-letters",
     actionGroupId: `${INSIGHTS}/actionGroups/ag-acspush-dev`,
     alertRuleIds: RULES,
 };
@@ -103,7 +103,7 @@ export function fakeAzure(state: FakeState): (request: RecordedRequest) => ArmRe
             const origin = String(r.headers["webhook-request-origin"] ?? "");
             return origin ? { status: 200, headers: { "WebHook-Allowed-Origin": origin, "WebHook-Allowed-Rate": "*" } } : { status: 400 };
         }
-        if (host === "stacspushdev138a9d.blob.core.windows.net" && r.path === "/event-dead-letters" && r.query.get("comp") === "list") {
+        if (host === "stdlacspushdev138a9d.blob.core.windows.net" && r.path === "/event-dead-letters" && r.query.get("comp") === "list") {
             return isReply(state.deadLetters) ? state.deadLetters : blobPage(state.deadLetters.blobs, state.deadLetters.pageSize, r.query.get("marker"));
         }
         if (host !== "management.azure.com") return { status: 404 };
