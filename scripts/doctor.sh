@@ -18,11 +18,6 @@ if [[ $# -lt 1 ]]; then
 fi
 
 ensure_node >&2
-if [[ ! -d node_modules/@azure/core-rest-pipeline ]]; then
-  echo "==> Installing Node packages (npm ci)" >&2
-  npm ci --no-audit --no-fund >&2
-fi
-# A build from before the doctor existed is not current, whatever its stamp says.
-[[ -f build/infra/tools/doctor/doctor.js ]] || rm -f build/.compiled
-compile_if_changed >&2
+ensure_node_modules
+compile_if_changed build/infra/tools/doctor/doctor.js >&2
 exec node build/infra/tools/doctor/doctor.js "$@"

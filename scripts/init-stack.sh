@@ -16,9 +16,6 @@ if [[ $# -eq 0 ]]; then
 fi
 
 ensure_node >&2
-if [[ ! -d node_modules/@pulumi/pulumi ]]; then
-  echo "==> Installing Node packages (npm ci)" >&2
-  npm ci --no-audit --no-fund >&2
-fi
-compile_if_changed >&2
+ensure_node_modules
+compile_if_changed build/infra/tools/init-stack/init-stack.js >&2
 exec node build/infra/tools/init-stack/init-stack.js "$@"

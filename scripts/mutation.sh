@@ -39,10 +39,7 @@ while [[ $# -gt 0 ]]; do
 done
 
 ensure_node
-if [[ ! -x node_modules/.bin/stryker || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  step "Installing Node packages (npm ci, from package-lock.json)"
-  npm ci --no-audit --no-fund
-fi
+ensure_node_modules
 compile_if_changed
 rm -rf "$OUT/summary.md"
 mkdir -p "$OUT"

@@ -31,11 +31,7 @@ if [[ ! -f "Pulumi.${STACK}.yaml" ]]; then
 fi
 
 ensure_node
-
-if [[ ! -d node_modules/@pulumi/pulumi ]]; then
-  echo "==> Installing Node packages (npm ci)"
-  npm ci --no-audit --no-fund
-fi
+ensure_node_modules
 
 # The code deployment inside `pulumi up` uses the Azure CLI, so a logged-in `az` is what counts (in GitHub
 # Actions, azure/login provides it; the azure-native provider and the hub link can use the same session).

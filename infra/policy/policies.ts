@@ -20,6 +20,9 @@ const T = {
     stack: "pulumi:pulumi:Stack",
 } as const;
 
+/** The policy pack's name, as `pulumi preview` prints it. */
+export const POLICY_PACK = "acs-push-baseline";
+
 export type BaselinePolicy = ResourceValidationPolicy | StackValidationPolicy;
 
 /** Minimum TLS values at or above 1.2, as each resource type spells them. */
@@ -135,7 +138,6 @@ export const POLICIES: readonly BaselinePolicy[] = [
         (resources, report) => {
             const hubs = resources.filter((r) => r.type === T.hub);
             const links = resources.filter((r) => r.type === T.link);
-            if (links.length === 0) return;
             for (const link of links) {
                 const target = String(link.props.notificationHubId ?? "");
                 // Before deployment the hub's id may be unknown; the .voip hub is then the one the link is for.

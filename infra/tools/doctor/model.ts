@@ -3,8 +3,8 @@
 import type { DoctorClient, HttpAnswer } from "./client";
 import type { DoctorOutputs } from "./outputs";
 
-/** The runbook the findings point into. */
-export const RUNBOOK = "docs/operations.md";
+/** The runbook the findings point into (the alerts point into it too). */
+export { RUNBOOK } from "../../lib/alerts";
 
 export interface CheckResult {
     /** What was checked, e.g. "calls hub APNs credential". */

@@ -1,5 +1,6 @@
 // Evaluates the compiled Pulumi program for one stack against the mocks and returns its plan. Config comes
-// from Pulumi.<stack>.yaml and the defaults in Pulumi.yaml; every secret is replaced by a dummy value, and a
+// from Pulumi.<stack>.yaml and the defaults in Pulumi.yaml; a secret the stack stores or must set is replaced by a dummy value (an optional one left unset keeps its
+// default), and a
 // required key the stack does not set takes its documented example (the plan marks it `example`).
 import * as fs from "node:fs";
 import * as path from "node:path";

@@ -3,7 +3,7 @@
 // resource's inputs (secrets unwrapped, as the engine shows them to policies), each stack policy sees all resources
 // plus the root stack resource, whose properties are the stack outputs.
 import type { PolicyResource, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
-import { BaselinePolicy, POLICIES } from "../../policy/policies";
+import { BaselinePolicy, POLICIES, POLICY_PACK } from "../../policy/policies";
 import { PolicyVerdict } from "./model";
 
 /** One resource as a policy sees it. */
@@ -14,11 +14,6 @@ export interface PolicySubject {
     props: Record<string, any>;
 }
 
-/** One policy's verdict on a stack (the plan model's type). */
-export type PolicyOutcome = PolicyVerdict;
-
-/** The policy pack's name, as `pulumi preview` prints it. */
-export const POLICY_PACK = "acs-push-baseline";
 
 class NotApplicable extends Error {}
 
@@ -64,8 +59,8 @@ async function judge(run: () => Promise<void> | void): Promise<void> {
 }
 
 /** Every policy's outcome, in the pack's order. */
-export async function runPolicies(subjects: readonly PolicySubject[], policies: readonly BaselinePolicy[] = POLICIES): Promise<PolicyOutcome[]> {
-    const outcomes: PolicyOutcome[] = [];
+export async function runPolicies(subjects: readonly PolicySubject[], policies: readonly BaselinePolicy[] = POLICIES): Promise<PolicyVerdict[]> {
+    const outcomes: PolicyVerdict[] = [];
     for (const policy of policies) {
         const violations: string[] = [];
         const report = (message: string) => violations.push(message);
@@ -89,7 +84,7 @@ export async function runPolicies(subjects: readonly PolicySubject[], policies: 
 }
 
 /** The policy results as the offline preview prints them. */
-export function renderPolicies(outcomes: readonly PolicyOutcome[]): string[] {
+export function renderPolicies(outcomes: readonly PolicyVerdict[]): string[] {
     const failed = outcomes.filter((o) => o.violations.length > 0);
     const lines = [
         `Policies: ${POLICY_PACK} (infra/policy), ${outcomes.length} mandatory, ` +

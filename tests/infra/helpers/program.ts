@@ -5,16 +5,16 @@ import { stackConfig } from "./stackFiles";
 
 export type StackOutputs = Record<string, pulumi.Output<unknown>>;
 
-/** The stack outputs that must be secret: none, since no output carries a credential (the doctor reads the webhook key through ARM). */
-export const SECRET_OUTPUTS: readonly string[] = [];
-
-/** Names of the outputs whose secrecy differs from `SECRET_OUTPUTS` (empty when every output is as it should be). */
-export async function misclassifiedOutputs(outputs: StackOutputs): Promise<string[]> {
-    const wrong: string[] = [];
+/**
+ * Names of the outputs marked secret. None should be: no output carries a credential (the doctor reads the webhook
+ * key through ARM), and a secret output would hide what it holds from every preview.
+ */
+export async function secretOutputs(outputs: StackOutputs): Promise<string[]> {
+    const secret: string[] = [];
     for (const [name, output] of Object.entries(outputs)) {
-        if (pulumi.Output.isInstance(output) && (await pulumi.isSecret(output)) !== SECRET_OUTPUTS.includes(name)) wrong.push(name);
+        if (pulumi.Output.isInstance(output) && (await pulumi.isSecret(output))) secret.push(name);
     }
-    return wrong;
+    return secret;
 }
 
 export interface EvaluatedStack {

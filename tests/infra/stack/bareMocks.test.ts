@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { evaluateStack, misclassifiedOutputs } from "../helpers/program";
+import { evaluateStack, secretOutputs } from "../helpers/program";
 
 describe("the prod stack under mocks that only echo inputs", () => {
     it("evaluates every resource and output from the stack file and secrets alone", async () => {
@@ -19,6 +19,6 @@ describe("the prod stack under mocks that only echo inputs", () => {
         assert.equal(result.values.resourceGroup, "rg-acspush-prod");
         assert.match(String(result.values.functionBaseUrl), /^https:\/\/func-acspush-prod-[0-9a-f]{6}\.azurewebsites\.net$/);
         assert.equal(result.values.linkedHubId, "");
-        assert.deepEqual(await misclassifiedOutputs(result.outputs), [], "outputs whose secrecy is wrong");
+        assert.deepEqual(await secretOutputs(result.outputs), [], "outputs whose secrecy is wrong");
     });
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { evaluateStack, misclassifiedOutputs } from "../helpers/program";
+import { evaluateStack, secretOutputs } from "../helpers/program";
 
 describe("the dev stack previewed under mocks that only echo inputs", () => {
     it("registers the whole topology without a provider answering any call", async () => {
@@ -10,6 +10,6 @@ describe("the dev stack previewed under mocks that only echo inputs", () => {
         assert.equal(types.filter((t) => t === "azure-native:authorization:RoleAssignment").length, 5);
         assert.ok(types.includes("pulumi-nodejs:dynamic:NotificationHubLink"));
         assert.ok(types.includes("azure-native:eventgrid:SystemTopicEventSubscription"));
-        assert.deepEqual(await misclassifiedOutputs(result.outputs), [], "outputs whose secrecy is wrong");
+        assert.deepEqual(await secretOutputs(result.outputs), [], "outputs whose secrecy is wrong");
     });
 });
