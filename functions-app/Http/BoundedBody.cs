@@ -16,7 +16,9 @@ internal static class BoundedBody
             return null;
         }
 
-        var writer = new ArrayBufferWriter<byte>((int)Math.Clamp(req.ContentLength ?? ChunkBytes, 256, maxBytes + 1L));
+        // The first buffer's size only: the declared length, bounded on both sides; the writer grows as it needs to.
+        // Stryker disable once all: a capacity changes no result, only how often the writer grows.
+        var writer = new ArrayBufferWriter<byte>((int)Math.Min(Math.Max(req.ContentLength ?? ChunkBytes, 256), maxBytes + 1L));
         while (true)
         {
             var memory = writer.GetMemory(ChunkBytes);

@@ -40,4 +40,19 @@ public class LogValueTests
         Assert.StartsWith(new string('a', LogValue.MaxLength - 1) + "…", bounded, StringComparison.Ordinal);
         Assert.DoesNotContain('\ud83d', bounded);
     }
+
+    [Fact]
+    public void Bound_LoneSurrogatesAtEitherEnd_ShownAsQuestionMarks()
+    {
+        // A high surrogate as the last character has nothing after it, a low one as the first nothing before it.
+        Assert.Equal("ab?", LogValue.Bound("ab" + (char)0xD800));
+        Assert.Equal("?ab", LogValue.Bound((char)0xDC00 + "ab"));
+        Assert.Equal("??", LogValue.Bound(string.Concat((char)0xDC00, (char)0xD800)));
+    }
+
+    [Fact]
+    public void Bound_MaxLengthZero_KeepsNothingAndSaysHowMuchWasLeftOut()
+    {
+        Assert.Equal("…(+3 chars)", LogValue.Bound("abc", 0));
+    }
 }

@@ -123,6 +123,8 @@ public class PushPayloadBuilderTests
     }
 
     // Every event routing accepts fits: ids of up to 256 characters from the set AcsIds allows, any title and body.
+    // Slow: 2,000 generated pushes (seconds). The edge cases below pin the limits one by one.
+    [Trait("Category", "Slow")]
     [Fact]
     public void Build_AnyIdsRoutingAcceptsAndAnyText_FitsWithinLimit()
     {
