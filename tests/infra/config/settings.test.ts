@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { APNS_ENDPOINTS, DEFAULT_CHAT_EVENT_TYPES } from "../../../infra/lib/catalog";
-import { RawConfig, Settings, validateSettings, validateStack } from "../../../infra/lib/settings";
+import { ConfigKey } from "../../../infra/lib/configSchema";
+import { deriveNames, stableSuffix } from "../../../infra/lib/naming";
+import { RawConfig, Settings, derivedNameProblems, readKey, validateSettings, validateStack } from "../../../infra/lib/settings";
 import { PEM, REQUIRED } from "../helpers/requiredConfig";
 
 function valid(raw: RawConfig, stack = "dev"): Settings {
@@ -263,5 +265,103 @@ describe("validateStack", () => {
         const result = validateStack({ ...REQUIRED, apnsTeamId: "x" }, "dev", "china");
         assert.equal(result.ok, false);
         assert.deepEqual(result.ok ? [] : result.problems.map((p) => p.key), ["acs-push:apnsTeamId"]);
+    });
+});
+
+describe("readKey", () => {
+    /** The value read and the problems reported, for one declared key. */
+    function read(spec: ConfigKey, raw: unknown): { value: unknown; problems: [string, boolean | undefined][] } {
+        const problems: [string, boolean | undefined][] = [];
+        const value = readKey(spec, raw, (message, unset) => problems.push([message, unset]));
+        return { value, problems };
+    }
+    const text: ConfigKey = { key: "text", section: "naming", type: "string", description: "d", rule: "r", example: "e" } as ConfigKey;
+    const list: ConfigKey = { key: "list", section: "naming", type: "array", description: "d", rule: "r", example: "[]" } as ConfigKey;
+    const flag: ConfigKey = { key: "flag", section: "naming", type: "boolean", description: "d", rule: "r", example: "true" } as ConfigKey;
+
+    it("reads keys without a rule of their own", () => {
+        assert.deepEqual(read(text, " value "), { value: "value", problems: [] });
+        assert.deepEqual(read(list, '[" a ", "b"]'), { value: ["a", "b"], problems: [] });
+    });
+
+    it("returns a harmless stand-in after reporting a problem: empty text, false, an empty list", () => {
+        assert.deepEqual(read(text, undefined), { value: "", problems: [["is required but not set (`pulumi config set text ...`)", true]] });
+        assert.deepEqual(read(text, 7), { value: "", problems: [["must be a string, got number", undefined]] });
+        assert.deepEqual(read(flag, "yes"), { value: false, problems: [["must be true or false, got 'yes'", undefined]] });
+        assert.deepEqual(read(list, "a, b"), { value: [], problems: [["must be a list (YAML sequence or JSON array) of strings", undefined]] });
+    });
+});
+
+describe("names derived from the configuration", () => {
+    it("use the hash suffix, or the one configured", () => {
+        const hashed = valid(REQUIRED);
+        assert.equal(hashed.names.functionApp, `func-acspush-dev-${stableSuffix("acspush/dev/com.contoso.chat")}`);
+        assert.equal(valid({ ...REQUIRED, uniqueSuffix: "c0n7o5" }).names.functionApp, "func-acspush-dev-c0n7o5");
+    });
+
+    const badInputs: [string, RawConfig][] = [
+        ["an invalid prefix", { ...REQUIRED, namePrefix: "Contoso" }],
+        ["an invalid environment", { ...REQUIRED, environment: "Pre-Prod" }],
+        ["an invalid suffix", { ...REQUIRED, uniqueSuffix: "ABCD" }],
+        ["an invalid bundle id", { ...REQUIRED, bundleId: "com contoso" }],
+        ["an invalid resource group", { ...REQUIRED, resourceGroupName: "rg/shared" }],
+    ];
+    for (const [what, raw] of badInputs) {
+        it(`are not checked after ${what}: one problem, not one more per name`, () => {
+            assert.equal(problemsOf(raw).length, 1, problemsOf(raw).join("\n"));
+        });
+    }
+
+    it("that break their Azure rule are charged to the key they come from", () => {
+        const names = deriveNames({ prefix: "acspush", environment: "dev", bundleId: "com.contoso.chat" });
+        assert.deepEqual(derivedNameProblems(names, false), []);
+        const broken = { ...names, callsHub: "app voip", alertsHub: "-app", storageAccount: "ST", resourceGroup: "rg/x" };
+        const expected = (key: string) => [
+            {
+                key: `acs-push:${key}`,
+                message: "derives an invalid resource group name 'rg/x' may contain only letters, digits, underscores, hyphens, periods and parentheses, not ending with a period",
+                example: "rg-acspush-dev",
+            },
+            {
+                key: "acs-push:bundleId",
+                message: "derives an invalid notification hub name 'app voip' may contain only letters, digits, periods, hyphens and underscores, starting and ending with a letter or digit",
+                example: "com.contoso.chat.voip",
+            },
+            {
+                key: "acs-push:bundleId",
+                message: "derives an invalid notification hub name '-app' may contain only letters, digits, periods, hyphens and underscores, starting and ending with a letter or digit",
+                example: "com.contoso.chat.voip",
+            },
+            {
+                key: "acs-push:namePrefix",
+                message: "derives an invalid storage account name 'ST' is 2 characters long; it must be 3-24",
+                example: "stacspushdev1a2b3c",
+            },
+        ];
+        assert.deepEqual(derivedNameProblems(broken, true), expected("resourceGroupName"));
+        assert.deepEqual(derivedNameProblems(broken, false), expected("namePrefix"));
+    });
+});
+
+describe("the rest of the settings", () => {
+    it("carries the Firebase project and service account", () => {
+        assert.deepEqual(valid(REQUIRED).fcm, { projectId: "contoso-chat", clientEmail: "firebase-adminsdk-abc12@contoso-chat.iam.gserviceaccount.com" });
+    });
+
+    it("gives the token-route problem the example of the key it names", () => {
+        const result = validateSettings({ ...REQUIRED, installationsAudiences: '["api://x"]' }, "dev");
+        assert.deepEqual(result.ok ? [] : result.problems, [
+            {
+                key: "acs-push:installationsAllowedCallers",
+                message: "must be set when acs-push:installationsAudiences is set (or leave both empty to admit no token caller)",
+                example: '["9a0b7c3e-2f51-4d0b-8f3a-61c7a0d2e4b1"]',
+            },
+        ]);
+    });
+
+    it("reads a list that is not one as empty, so the token-route rule does not fire as well", () => {
+        assert.deepEqual(problemsOf({ ...REQUIRED, installationsAudiences: "api://x" }), [
+            'acs-push:installationsAudiences: must be a list (YAML sequence or JSON array) of strings (valid example: ["api://acs-push-installations"])',
+        ]);
     });
 });
