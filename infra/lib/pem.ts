@@ -11,20 +11,21 @@ export function unescapePem(value: string): string {
 /** True when the value is one PEM private-key block (multi-line, or single-line with `\n` escapes). */
 export function isPemPrivateKey(value: string): boolean {
     const match = PEM_BLOCK.exec(unescapePem(value));
-    return match !== null && match[2].replace(/\s+/g, "").length > 0;
+    // The \s* around the body leave it empty when it holds nothing but whitespace.
+    return match !== null && match[2] !== "";
 }
 
 /**
  * The PEM block rebuilt canonically (armour lines, body in 64-character lines, real newlines), as Firebase's
- * service-account JSON carries it. Returns "" when the value is not a PEM private key.
+ * service-account JSON carries it. Returns "" when the value is not a PEM private key (an empty block is not one).
  */
 export function normalizePem(value: string): string {
     const match = PEM_BLOCK.exec(unescapePem(value));
-    if (match === null) {
+    if (match === null || match[2] === "") {
         return "";
     }
-    const body = match[2].replace(/\s+/g, "");
-    const lines = body.match(/.{1,64}/g) ?? [];
+    const body = match[2].replace(/\s/g, "");
+    const lines = body.match(/.{1,64}/g)!;
     return `-----BEGIN ${match[1]}-----\n${lines.join("\n")}\n-----END ${match[1]}-----\n`;
 }
 
@@ -34,5 +35,5 @@ export function normalizePem(value: string): string {
  */
 export function pemBody(value: string): string {
     const match = PEM_BLOCK.exec(unescapePem(value));
-    return match === null ? "" : match[2].replace(/\s+/g, "");
+    return match === null ? "" : match[2].replace(/\s/g, "");
 }

@@ -113,7 +113,7 @@ function readList(spec: ArrayKey, value: unknown, report: (message: string) => v
         try {
             list = JSON.parse(list);
         } catch {
-            list = undefined;
+            // Not JSON: still a string, reported below as not a list.
         }
     }
     if (!Array.isArray(list) || list.some((v) => typeof v !== "string")) {
@@ -125,6 +125,28 @@ function readList(spec: ArrayKey, value: unknown, report: (message: string) => v
     return entries;
 }
 
+/**
+ * Derived names that break their Azure rule, each charged to the key it comes from: the hubs to bundleId, a
+ * named resource group to resourceGroupName, every other name to namePrefix. The keys' own rules keep every
+ * derived name valid today; this catches a key rule or a naming scheme that changes without the other.
+ */
+export function derivedNameProblems(names: ResourceNames, existingResourceGroup: boolean): Problem[] {
+    const problems: Problem[] = [];
+    for (const [role, name] of Object.entries(names) as [keyof ResourceNames, string][]) {
+        const message = checkAzureName(NAME_KINDS[role], name);
+        if (message !== undefined) {
+            const key =
+                role === "callsHub" || role === "alertsHub"
+                    ? "bundleId"
+                    : role === "resourceGroup" && existingResourceGroup
+                      ? "resourceGroupName"
+                      : "namePrefix";
+            problems.push(problem(key, `derives an invalid ${message}`, NAME_RULES[NAME_KINDS[role]].example));
+        }
+    }
+    return problems;
+}
+
 /** Reads and validates the whole configuration; never throws for bad values, returns every problem instead. */
 export function validateSettings(raw: RawConfig, stack: string): ValidationResult {
     const problems: Problem[] = [];
@@ -133,8 +155,8 @@ export function validateSettings(raw: RawConfig, stack: string): ValidationResul
         values[spec.key] = readKey(spec, raw[spec.key], (message, unset) => problems.push(problem(spec.key, message, spec.example, unset)));
     }
     const v = values as ConfigValues;
-    const report = (key: ConfigKeyName, message: string, example?: string) =>
-        problems.push(problem(key, message, example ?? CONFIG_KEYS.find((k) => k.key === key)!.example));
+    const report = (key: ConfigKeyName, message: string) =>
+        problems.push(problem(key, message, CONFIG_KEYS.find((k) => k.key === key)!.example));
 
     // An unset environment comes from the stack name, which must yield a valid one.
     const environment = v.environment || environmentFromStack(stack);
@@ -152,19 +174,9 @@ export function validateSettings(raw: RawConfig, stack: string): ValidationResul
         uniqueSuffix: v.uniqueSuffix || undefined,
         existingResourceGroup: v.resourceGroupName || undefined,
     });
-    if (v.bundleId !== "" && problems.every((p) => !namingKeys.includes(p.key))) {
-        for (const [role, name] of Object.entries(names) as [keyof ResourceNames, string][]) {
-            const message = checkAzureName(NAME_KINDS[role], name);
-            if (message !== undefined) {
-                const key =
-                    role === "callsHub" || role === "alertsHub"
-                        ? "bundleId"
-                        : role === "resourceGroup" && v.resourceGroupName
-                          ? "resourceGroupName"
-                          : "namePrefix";
-                report(key, `derives an invalid ${message}`, NAME_RULES[NAME_KINDS[role]].example);
-            }
-        }
+    // (An unset bundleId is a problem of its own key, so the names are never derived from an empty one.)
+    if (problems.every((p) => !namingKeys.includes(p.key))) {
+        problems.push(...derivedNameProblems(names, v.resourceGroupName !== ""));
     }
 
     // The token route needs both lists: audiences without callers admit nobody, callers without audiences cannot be checked.

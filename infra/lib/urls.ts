@@ -32,8 +32,14 @@ export function webhookUrl(hostName: string, functionKey: string | undefined): s
 
 /** The Microsoft Entra authority host of the cloud named by the azure-native provider's `environment` (public when unknown). */
 export function entraAuthorityFor(environment: string | undefined): string {
+    const key = cloudKey(environment);
+    return Object.hasOwn(ENTRA_AUTHORITIES, key) ? ENTRA_AUTHORITIES[key] : ENTRA_AUTHORITIES.public;
+}
+
+/** The catalog key of the azure-native provider's `environment`: lower case, blank = `public`. */
+function cloudKey(environment: string | undefined): string {
     const key = (environment ?? "").trim().toLowerCase();
-    return ENTRA_AUTHORITIES[key === "" ? "public" : key] ?? ENTRA_AUTHORITIES.public;
+    return key === "" ? "public" : key;
 }
 
 /**
@@ -41,10 +47,10 @@ export function entraAuthorityFor(environment: string | undefined): string {
  * problem naming `azure-native:environment` when the value is not a cloud the provider knows.
  */
 export function armEndpointFor(environment: string | undefined): { endpoint: string } | { problem: Problem } {
-    const key = (environment ?? "").trim().toLowerCase();
-    const endpoint = ARM_ENDPOINTS[key === "" ? "public" : key];
-    if (endpoint !== undefined) {
-        return { endpoint };
+    const key = cloudKey(environment);
+    // Own keys only: `constructor` or `toString` is not a cloud.
+    if (Object.hasOwn(ARM_ENDPOINTS, key)) {
+        return { endpoint: ARM_ENDPOINTS[key] };
     }
     return {
         problem: problem(

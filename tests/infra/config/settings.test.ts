@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { APNS_ENDPOINTS, DEFAULT_CHAT_EVENT_TYPES } from "../../../infra/lib/catalog";
-import { RawConfig, Settings, validateSettings } from "../../../infra/lib/settings";
+import { ConfigKey } from "../../../infra/lib/configSchema";
+import { deriveNames, stableSuffix } from "../../../infra/lib/naming";
+import { RawConfig, Settings, derivedNameProblems, readKey, validateSettings, validateStack } from "../../../infra/lib/settings";
 import { PEM, REQUIRED } from "../helpers/requiredConfig";
 
 function valid(raw: RawConfig, stack = "dev"): Settings {
@@ -163,5 +165,203 @@ describe("configuration problems", () => {
         assert.ok(!problems.includes("SECRETMATERIAL"));
         assert.match(problems, /acs-push:apnsPrivateKey/);
         assert.match(problems, /acs-push:fcmPrivateKey/);
+    });
+});
+
+describe("reading values", () => {
+    it("trims strings and list entries, and takes the default for a blank or null value", () => {
+        const s = valid({ ...REQUIRED, bundleId: "  com.contoso.chat\n", namePrefix: "   ", location: null, chatEventTypes: '[" Microsoft.Communication.ChatMessageReceived "]' });
+        assert.equal(s.bundleId, "com.contoso.chat");
+        assert.equal(s.namePrefix, "acspush");
+        assert.equal(s.location, "northeurope");
+        assert.deepEqual(s.events.chatEventTypes, ["Microsoft.Communication.ChatMessageReceived"]);
+    });
+
+    it("reads booleans in any casing, with surrounding space", () => {
+        assert.equal(valid({ ...REQUIRED, includeMessageText: " TRUE " }).functionApp.includeMessageText, true);
+        assert.equal(valid({ ...REQUIRED, includeMessageText: "False" }).functionApp.includeMessageText, false);
+        assert.equal(valid({ ...REQUIRED, includeMessageText: false }).functionApp.includeMessageText, false);
+        assert.equal(valid({ ...REQUIRED, enableIncomingCallSubscription: "true" }).events.incomingCall, true);
+    });
+
+    it("reads whole numbers with surrounding space, typed or as text", () => {
+        assert.equal(valid({ ...REQUIRED, logRetentionDays: " 90 " }).logRetentionDays, 90);
+        assert.equal(valid({ ...REQUIRED, logRetentionDays: 60 }).logRetentionDays, 60);
+    });
+
+    const typeProblems: [string, RawConfig, string][] = [
+        ["a number for a string key", { ...REQUIRED, bundleId: 42 }, "acs-push:bundleId: must be a string, got number (valid example: com.contoso.chat)"],
+        ["a number for a boolean key", { ...REQUIRED, includeMessageText: 1 }, "acs-push:includeMessageText: must be true or false, got '1' (valid example: true)"],
+        ["a boolean that merely contains true", { ...REQUIRED, includeMessageText: "truely" }, "acs-push:includeMessageText: must be true or false, got 'truely' (valid example: true)"],
+        ["a decimal number as text", { ...REQUIRED, logRetentionDays: "30.5" }, "acs-push:logRetentionDays: must be a whole number, got '30.5' (valid example: 90)"],
+        ["a number with trailing text", { ...REQUIRED, logRetentionDays: "30 days" }, "acs-push:logRetentionDays: must be a whole number, got '30 days' (valid example: 90)"],
+        ["a typed decimal number", { ...REQUIRED, logRetentionDays: 30.5 }, "acs-push:logRetentionDays: must be a whole number from 30 to 730 (valid example: 90)"],
+        ["a negative number", { ...REQUIRED, eventMaxDeliveryAttempts: "-3" }, "acs-push:eventMaxDeliveryAttempts: must be a whole number from 1 to 30 (valid example: 10)"],
+        ["a boolean for a number", { ...REQUIRED, logRetentionDays: true }, "acs-push:logRetentionDays: must be a whole number, got 'true' (valid example: 90)"],
+        ["a list that is not JSON", { ...REQUIRED, chatEventTypes: "[Microsoft.Communication.ChatMessageReceived" }, "acs-push:chatEventTypes: must be a list (YAML sequence or JSON array) of strings (valid example: [\"Microsoft.Communication.ChatMessageReceived\"])"],
+        ["a list of numbers", { ...REQUIRED, tags: "[1, 2]" }, "acs-push:tags: must be a list (YAML sequence or JSON array) of strings (valid example: [\"owner=mobile-team\", \"cost-center=4711\"])"],
+        ["a typed list with a number in it", { ...REQUIRED, tags: ["owner=a", 2] }, "acs-push:tags: must be a list (YAML sequence or JSON array) of strings (valid example: [\"owner=mobile-team\", \"cost-center=4711\"])"],
+        ["a JSON object for a list", { ...REQUIRED, tags: '{"owner":"a"}' }, "acs-push:tags: must be a list (YAML sequence or JSON array) of strings (valid example: [\"owner=mobile-team\", \"cost-center=4711\"])"],
+    ];
+    for (const [what, raw, expected] of typeProblems) {
+        it(`reports ${what}, alone`, () => {
+            assert.deepEqual(problemsOf(raw), [expected]);
+        });
+    }
+});
+
+describe("the environment", () => {
+    it("is taken as set, whatever the stack is called", () => {
+        const s = valid({ ...REQUIRED, environment: "qa" }, "org/project/___");
+        assert.equal(s.environment, "qa");
+        assert.equal(s.tags.environment, "qa");
+        assert.equal(s.names.resourceGroup, "rg-acspush-qa");
+    });
+
+    it("derived from the stack name, names the resources and the tag", () => {
+        const s = valid(REQUIRED, "org/acs-push/Prod-2");
+        assert.equal(s.environment, "prod2");
+        assert.equal(s.stack, "org/acs-push/Prod-2");
+        assert.equal(s.tags.environment, "prod2");
+        assert.equal(s.names.functionApp.startsWith("func-acspush-prod2-"), true);
+    });
+
+    it("is asked for, with the rule the derived one breaks, when the stack name yields none", () => {
+        const result = validateSettings(REQUIRED, "___");
+        assert.equal(result.ok, false);
+        assert.deepEqual(result.ok ? [] : result.problems, [
+            {
+                key: "acs-push:environment",
+                message: "is not set and stack name '___' yields no valid one; set it explicitly (must be 1-8 lower-case letters and digits)",
+                example: "dev",
+            },
+        ]);
+    });
+});
+
+describe("validateStack", () => {
+    it("adds the ARM endpoint of the azure-native provider's cloud, public when unset", () => {
+        const stack = validateStack(REQUIRED, "dev", undefined);
+        assert.ok(stack.ok);
+        assert.equal(stack.armEndpoint, "https://management.azure.com");
+        assert.deepEqual(stack.settings, valid(REQUIRED));
+        const gov = validateStack(REQUIRED, "dev", "USGovernment");
+        assert.equal(gov.ok && gov.armEndpoint, "https://management.usgovcloudapi.net");
+    });
+
+    it("reports an unknown cloud alone, or after the problems of the project's keys", () => {
+        const cloud = {
+            key: "azure-native:environment",
+            message: "must be one of public, usgovernment, china, got 'mars'",
+            example: "usgovernment",
+        };
+        assert.deepEqual(validateStack(REQUIRED, "dev", "mars"), { ok: false, problems: [cloud] });
+        const both = validateStack({ ...REQUIRED, apnsTeamId: "x" }, "dev", "mars");
+        assert.equal(both.ok, false);
+        assert.deepEqual(both.ok ? [] : both.problems.map((p) => p.key), ["acs-push:apnsTeamId", "azure-native:environment"]);
+    });
+
+    it("reports the project's keys alone when the cloud is known", () => {
+        const result = validateStack({ ...REQUIRED, apnsTeamId: "x" }, "dev", "china");
+        assert.equal(result.ok, false);
+        assert.deepEqual(result.ok ? [] : result.problems.map((p) => p.key), ["acs-push:apnsTeamId"]);
+    });
+});
+
+describe("readKey", () => {
+    /** The value read and the problems reported, for one declared key. */
+    function read(spec: ConfigKey, raw: unknown): { value: unknown; problems: [string, boolean | undefined][] } {
+        const problems: [string, boolean | undefined][] = [];
+        const value = readKey(spec, raw, (message, unset) => problems.push([message, unset]));
+        return { value, problems };
+    }
+    const text: ConfigKey = { key: "text", section: "naming", type: "string", description: "d", rule: "r", example: "e" } as ConfigKey;
+    const list: ConfigKey = { key: "list", section: "naming", type: "array", description: "d", rule: "r", example: "[]" } as ConfigKey;
+    const flag: ConfigKey = { key: "flag", section: "naming", type: "boolean", description: "d", rule: "r", example: "true" } as ConfigKey;
+
+    it("reads keys without a rule of their own", () => {
+        assert.deepEqual(read(text, " value "), { value: "value", problems: [] });
+        assert.deepEqual(read(list, '[" a ", "b"]'), { value: ["a", "b"], problems: [] });
+    });
+
+    it("returns a harmless stand-in after reporting a problem: empty text, false, an empty list", () => {
+        assert.deepEqual(read(text, undefined), { value: "", problems: [["is required but not set (`pulumi config set text ...`)", true]] });
+        assert.deepEqual(read(text, 7), { value: "", problems: [["must be a string, got number", undefined]] });
+        assert.deepEqual(read(flag, "yes"), { value: false, problems: [["must be true or false, got 'yes'", undefined]] });
+        assert.deepEqual(read(list, "a, b"), { value: [], problems: [["must be a list (YAML sequence or JSON array) of strings", undefined]] });
+    });
+});
+
+describe("names derived from the configuration", () => {
+    it("use the hash suffix, or the one configured", () => {
+        const hashed = valid(REQUIRED);
+        assert.equal(hashed.names.functionApp, `func-acspush-dev-${stableSuffix("acspush/dev/com.contoso.chat")}`);
+        assert.equal(valid({ ...REQUIRED, uniqueSuffix: "c0n7o5" }).names.functionApp, "func-acspush-dev-c0n7o5");
+    });
+
+    const badInputs: [string, RawConfig][] = [
+        ["an invalid prefix", { ...REQUIRED, namePrefix: "Contoso" }],
+        ["an invalid environment", { ...REQUIRED, environment: "Pre-Prod" }],
+        ["an invalid suffix", { ...REQUIRED, uniqueSuffix: "ABCD" }],
+        ["an invalid bundle id", { ...REQUIRED, bundleId: "com contoso" }],
+        ["an invalid resource group", { ...REQUIRED, resourceGroupName: "rg/shared" }],
+    ];
+    for (const [what, raw] of badInputs) {
+        it(`are not checked after ${what}: one problem, not one more per name`, () => {
+            assert.equal(problemsOf(raw).length, 1, problemsOf(raw).join("\n"));
+        });
+    }
+
+    it("that break their Azure rule are charged to the key they come from", () => {
+        const names = deriveNames({ prefix: "acspush", environment: "dev", bundleId: "com.contoso.chat" });
+        assert.deepEqual(derivedNameProblems(names, false), []);
+        const broken = { ...names, callsHub: "app voip", alertsHub: "-app", storageAccount: "ST", resourceGroup: "rg/x" };
+        const expected = (key: string) => [
+            {
+                key: `acs-push:${key}`,
+                message: "derives an invalid resource group name 'rg/x' may contain only letters, digits, underscores, hyphens, periods and parentheses, not ending with a period",
+                example: "rg-acspush-dev",
+            },
+            {
+                key: "acs-push:bundleId",
+                message: "derives an invalid notification hub name 'app voip' may contain only letters, digits, periods, hyphens and underscores, starting and ending with a letter or digit",
+                example: "com.contoso.chat.voip",
+            },
+            {
+                key: "acs-push:bundleId",
+                message: "derives an invalid notification hub name '-app' may contain only letters, digits, periods, hyphens and underscores, starting and ending with a letter or digit",
+                example: "com.contoso.chat.voip",
+            },
+            {
+                key: "acs-push:namePrefix",
+                message: "derives an invalid storage account name 'ST' is 2 characters long; it must be 3-24",
+                example: "stacspushdev1a2b3c",
+            },
+        ];
+        assert.deepEqual(derivedNameProblems(broken, true), expected("resourceGroupName"));
+        assert.deepEqual(derivedNameProblems(broken, false), expected("namePrefix"));
+    });
+});
+
+describe("the rest of the settings", () => {
+    it("carries the Firebase project and service account", () => {
+        assert.deepEqual(valid(REQUIRED).fcm, { projectId: "contoso-chat", clientEmail: "firebase-adminsdk-abc12@contoso-chat.iam.gserviceaccount.com" });
+    });
+
+    it("gives the token-route problem the example of the key it names", () => {
+        const result = validateSettings({ ...REQUIRED, installationsAudiences: '["api://x"]' }, "dev");
+        assert.deepEqual(result.ok ? [] : result.problems, [
+            {
+                key: "acs-push:installationsAllowedCallers",
+                message: "must be set when acs-push:installationsAudiences is set (or leave both empty to admit no token caller)",
+                example: '["9a0b7c3e-2f51-4d0b-8f3a-61c7a0d2e4b1"]',
+            },
+        ]);
+    });
+
+    it("reads a list that is not one as empty, so the token-route rule does not fire as well", () => {
+        assert.deepEqual(problemsOf({ ...REQUIRED, installationsAudiences: "api://x" }), [
+            'acs-push:installationsAudiences: must be a list (YAML sequence or JSON array) of strings (valid example: ["api://acs-push-installations"])',
+        ]);
     });
 });

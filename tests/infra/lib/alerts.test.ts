@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ALERT_KEYS, checkAlertEmails, checkAlertWebhookUrls, splitWebhookUrls } from "../../../infra/lib/alertKeys";
+import { ALERT_KEYS, ALERT_THRESHOLD_KEYS, checkAlertEmails, checkAlertWebhookUrls, splitWebhookUrls } from "../../../infra/lib/alertKeys";
 import { actionGroupNames, ALERT_DEFINITIONS, alertRules, AlertSettings, isoMinutes, runbookAnchor } from "../../../infra/lib/alerts";
 
 const THRESHOLDS = Object.fromEntries(
@@ -25,6 +25,54 @@ describe("alertRules", () => {
         assert.ok(rules.some((r) => r.ruleName === "alert-acspush-dev-dead-lettered-events"));
         assert.ok(rules.some((r) => r.ruleName === "alert-acspush-dev-apns-credentials-calls-hub"));
         assert.ok(rules.some((r) => r.ruleName === "alert-acspush-dev-apns-credentials-alerts-hub"));
+    });
+
+    it("gives every rule its Azure name and role: the hub's rules carry the hub, the others none", () => {
+        const stems = [
+            "dead-lettered-events",
+            "dropped-events",
+            "failed-deliveries",
+            "function-server-errors",
+            "failed-executions",
+            ...["push-errors", "hub-failed-requests", "fcm-throttled", "apns-credentials", "fcm-credentials"].flatMap((k) => [`${k}-calls-hub`, `${k}-alerts-hub`]),
+        ];
+        assert.deepEqual(rules.map((r) => r.role), stems);
+        assert.deepEqual(rules.map((r) => r.ruleName), stems.map((role) => `alert-acspush-dev-${role}`));
+        assert.deepEqual(alertRules({ ...SETTINGS, namePrefix: "contoso", environment: "prod" })[0].ruleName, "alert-contoso-prod-dead-lettered-events");
+    });
+
+    it("opens every description with a sentence on what the alert means", () => {
+        for (const rule of rules) {
+            assert.match(rule.description, /^[A-Z][^.]+[^ ]\. .*Fires when the (total|count) of /, rule.ruleName);
+            assert.ok(rule.description.startsWith(rule.definition.meaning), rule.ruleName);
+        }
+        assert.equal(new Set(ALERT_DEFINITIONS.map((d) => d.meaning)).size, ALERT_DEFINITIONS.length);
+    });
+
+    it("splits the Event Grid alerts by subscription, so each subscription alerts and is named on its own", () => {
+        assert.deepEqual(
+            Object.fromEntries(ALERT_DEFINITIONS.map((d) => [d.key, d.splitBy])),
+            {
+                "dead-lettered-events": "EventSubscriptionName",
+                "dropped-events": "EventSubscriptionName",
+                "failed-deliveries": "EventSubscriptionName",
+                "function-server-errors": undefined,
+                "failed-executions": undefined,
+                "push-errors": undefined,
+                "hub-failed-requests": undefined,
+                "fcm-throttled": undefined,
+                "apns-credentials": undefined,
+                "fcm-credentials": undefined,
+            },
+        );
+    });
+
+    it("rates lost events and refused credentials as errors, the rest as warnings", () => {
+        assert.deepEqual(
+            ALERT_DEFINITIONS.filter((d) => d.severity === 1).map((d) => d.key),
+            ["dead-lettered-events", "dropped-events", "apns-credentials", "fcm-credentials"],
+        );
+        assert.ok(ALERT_DEFINITIONS.every((d) => d.severity === 1 || d.severity === 2));
     });
 
     it("takes each threshold from its own key", () => {
@@ -99,6 +147,28 @@ describe("alert receivers in the configuration", () => {
         assert.deepEqual(checkAlertEmails(["oncall@contoso.com", "a.b+c@sub.contoso.co.uk"]), []);
         assert.deepEqual(checkAlertEmails(["oncall", "x@y"]), ["entry 'oncall' is not an e-mail address", "entry 'x@y' is not an e-mail address"]);
         assert.deepEqual(checkAlertEmails(["a@contoso.com", "A@contoso.com"]), ["must not list an address twice"]);
+    });
+
+    it("takes only a whole address with one @ and a dotted domain for an e-mail address", () => {
+        for (const bad of ["a b@contoso.com", "a@b@contoso.com", "@contoso.com", "a@contoso.", "a@contoso.com.", "a@.com", "a@contoso", " a@contoso.com", "a@contoso.com x"]) {
+            assert.deepEqual(checkAlertEmails([bad]), [`entry '${bad}' is not an e-mail address`], bad);
+        }
+        assert.deepEqual(checkAlertEmails(["a@b.c"]), []);
+        assert.deepEqual(checkAlertEmails([]), []);
+    });
+
+    it("lists the threshold keys in declaration order, without the receivers and the window", () => {
+        assert.deepEqual(ALERT_THRESHOLD_KEYS, [
+            "alertDeadLetteredEvents",
+            "alertDroppedEvents",
+            "alertFailedDeliveries",
+            "alertFunctionServerErrors",
+            "alertFailedExecutions",
+            "alertPushErrors",
+            "alertHubFailedRequests",
+            "alertPushThrottled",
+            "alertCredentialErrors",
+        ]);
     });
 
     it("splits webhook URLs at white space", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { checkAzureName } from "../../../infra/lib/azureNames";
+import { checkAzureName, NAME_RULES } from "../../../infra/lib/azureNames";
 import { deriveNames, environmentFromStack, NAME_KINDS, ResourceNames, stableSuffix } from "../../../infra/lib/naming";
 
 const input = { prefix: "acspush", environment: "dev", bundleId: "com.contoso.chat" };
@@ -94,3 +94,21 @@ describe("Azure name rules", () => {
         });
     }
 });
+
+describe("Azure name lengths", () => {
+    for (const [kind, rule] of Object.entries(NAME_RULES) as [keyof typeof NAME_RULES, (typeof NAME_RULES)[keyof typeof NAME_RULES]][]) {
+        it(`takes ${rule.min} to ${rule.max} characters for a ${rule.label}, and says so`, () => {
+            assert.equal(checkAzureName(kind, "a".repeat(rule.min)), undefined);
+            assert.equal(checkAzureName(kind, "a".repeat(rule.max)), undefined);
+            for (const length of [rule.min - 1, rule.max + 1]) {
+                const name = "a".repeat(length);
+                assert.equal(checkAzureName(kind, name), `${rule.label} '${name}' is ${length} characters long; it must be ${rule.min}-${rule.max}`);
+            }
+        });
+    }
+
+    it("names the characters allowed when the length is right", () => {
+        assert.equal(checkAzureName("storageAccount", "St1"), "storage account name 'St1' may contain only lower-case letters and digits only");
+    });
+});
+

@@ -9,6 +9,8 @@ describe("idempotency retention settings", () => {
         [30, "1.06:00:00"],
         [720, "30.00:00:00"],
         [5, "0.05:00:00"],
+        [0, "0.00:00:00"],
+        [47, "1.23:00:00"],
     ];
     for (const [hours, expected] of spans) {
         it(`writes ${hours} hours as the .NET TimeSpan ${expected}`, () => {
@@ -16,8 +18,9 @@ describe("idempotency retention settings", () => {
         });
     }
 
-    it("refuses hours that are not whole", () => {
-        assert.throws(() => timeSpanOfHours(1.5), /whole, non-negative number of hours, got 1.5/);
+    it("refuses hours that are not whole or are negative", () => {
+        assert.throws(() => timeSpanOfHours(1.5), { message: "timeSpanOfHours needs a whole, non-negative number of hours, got 1.5" });
+        assert.throws(() => timeSpanOfHours(-1), { message: "timeSpanOfHours needs a whole, non-negative number of hours, got -1" });
     });
 
     const schedules: [string, boolean][] = [
@@ -28,10 +31,20 @@ describe("idempotency retention settings", () => {
         ["* 17 * * * *", false],
         ["*/5 * * * * *", false],
         ["00:05:00", false],
+        ["59 59 23 * * *", true],
+        ["60 17 * * * *", false],
+        ["x0 17 * * * *", false],
+        ["0 17 * * * * *", false],
+        ["0 17 * * *  *", false],
     ];
     for (const [schedule, valid] of schedules) {
         it(`${valid ? "accepts" : "refuses"} the schedule '${schedule}'`, () => {
-            assert.equal(checkRetentionSchedule(schedule) === undefined, valid);
+            assert.equal(
+                checkRetentionSchedule(schedule),
+                valid
+                    ? undefined
+                    : "must be a six-field NCRONTAB expression (seconds first) whose seconds field is a number, so it runs at most once a minute",
+            );
         });
     }
 });

@@ -1,5 +1,6 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -26,6 +27,26 @@ describe("sourceHash", () => {
         it(`changes with ${label}`, () => assert.notEqual(sourceHash(files), sourceHash(base)));
     }
 
+    it("hashes path, length and bytes of each file in path order", () => {
+        const expected = createHash("sha256");
+        for (const [p, bytes] of [["a/x.cs", Buffer.from("é1")], ["b.cs", Buffer.from("2")], ["b.csproj", Buffer.from("")]] as const) {
+            expected.update(`${p}\0${bytes.length}\0`);
+            expected.update(bytes);
+        }
+        const files = [
+            { path: "b.csproj", content: "" },
+            { path: "b.cs", content: Buffer.from("2") },
+            { path: "a/x.cs", content: "é1" },
+        ];
+        for (const order of [files, [files[1], files[2], files[0]], [files[2], files[0], files[1]]]) {
+            assert.equal(sourceHash(order), expected.copy().digest("hex"));
+        }
+    });
+
+    it("hashes text as its UTF-8 bytes", () => {
+        assert.equal(sourceHash([{ path: "a.cs", content: "// café" }]), sourceHash([{ path: "a.cs", content: Buffer.from("// café", "utf8") }]));
+    });
+
     it("is a hex SHA-256", () => assert.match(sourceHash(base), /^[0-9a-f]{64}$/));
 
     it("rejects a path given twice", () => {
@@ -43,6 +64,13 @@ describe("readSourceFiles", () => {
         ["local.settings.json", true],
         ["AcsPush.Functions.csproj.user", true],
         ["host.json", false],
+        [".vs/AcsPush/v17/.suo", true],
+        [".idea/workspace.xml", true],
+        ["TestResults/run.trx", true],
+        ["Config/local.settings.json", true],
+        ["my-local.settings.json", false],
+        ["local.settings.json.example", false],
+        ["Settings.user.cs", false],
     ];
     for (const [p, excluded] of cases) {
         it(`${excluded ? "skips" : "keeps"} ${p}`, () => assert.equal(isExcluded(p), excluded));
@@ -90,6 +118,25 @@ describe("hashFunctionAppBuild", () => {
 
             fs.writeFileSync(path.join(root, "global.json"), '{"sdk":{"version":"10.0.100"}}');
             assert.notEqual(hashFunctionAppBuild(root, "functions-app"), bumped);
+        } finally {
+            fs.rmSync(root, { recursive: true, force: true });
+        }
+    });
+});
+
+describe("what is read", () => {
+    it("reads files and folders only, with the app folder's name in front of their paths", () => {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "buildhash-"));
+        try {
+            fs.mkdirSync(path.join(root, "app", "EventGrid"), { recursive: true });
+            fs.writeFileSync(path.join(root, "app", "EventGrid", "Webhook.cs"), "class W {}");
+            fs.writeFileSync(path.join(root, "outside.cs"), "class O {}");
+            fs.symlinkSync(path.join(root, "outside.cs"), path.join(root, "app", "Linked.cs"));
+            assert.deepEqual(readSourceFiles(path.join(root, "app")).map((f) => f.path), ["EventGrid/Webhook.cs"]);
+            assert.equal(
+                hashFunctionAppBuild(root, "app"),
+                sourceHash([{ path: "app/EventGrid/Webhook.cs", content: "class W {}" }]),
+            );
         } finally {
             fs.rmSync(root, { recursive: true, force: true });
         }

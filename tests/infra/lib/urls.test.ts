@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { APNS_ENDPOINTS, BUILT_IN_ROLES, roleDefinitionId } from "../../../infra/lib/catalog";
-import { armEndpointFor, blobContainerUrl, functionHostName, tableServiceUri, webhookUrl } from "../../../infra/lib/urls";
+import { armEndpointFor, blobContainerUrl, entraAuthorityFor, functionHostName, tableServiceUri, webhookUrl } from "../../../infra/lib/urls";
 
 describe("endpoint URLs", () => {
     it("builds the deployment container URL from the provider's blob endpoint", () => {
@@ -58,5 +58,24 @@ describe("ARM endpoint of the azure-native provider's cloud", () => {
         assert.equal(result.problem.key, "azure-native:environment");
         assert.match(result.problem.message, /public, usgovernment, china/);
         assert.match(result.problem.message, /'germany'/);
+    });
+
+    it("drops every trailing slash of a reported endpoint", () => {
+        assert.equal(blobContainerUrl("https://st.blob.core.windows.net//", "st", "app-package"), "https://st.blob.core.windows.net/app-package");
+        assert.equal(tableServiceUri("https://st.table.core.windows.net///", "st"), "https://st.table.core.windows.net");
+    });
+
+    it("reads the cloud name in any casing, around spaces; blank is the public cloud", () => {
+        assert.deepEqual(armEndpointFor(" China "), { endpoint: "https://management.chinacloudapi.cn" });
+        assert.deepEqual(armEndpointFor("  "), { endpoint: "https://management.azure.com" });
+        assert.equal(entraAuthorityFor(" USGovernment "), "https://login.microsoftonline.us/");
+        assert.equal(entraAuthorityFor("  "), "https://login.microsoftonline.com/");
+    });
+
+    it("knows no cloud by the name of an object property", () => {
+        for (const name of ["constructor", "__proto__", "hasOwnProperty"]) {
+            assert.ok("problem" in armEndpointFor(name), name);
+            assert.equal(entraAuthorityFor(name), "https://login.microsoftonline.com/", name);
+        }
     });
 });

@@ -65,6 +65,26 @@ describe("diff", () => {
         });
     }
 
+    it("updates when the endpoint is unknown during preview or the connection string is missing", () => {
+        assert.deepEqual(diffLink(olds, { ...news, armEndpoint: UNKNOWN }), { changes: true, replaces: [], deleteBeforeReplace: false });
+        assert.deepEqual(diffLink(olds, { ...news, connectionString: undefined as unknown as string }), {
+            changes: true,
+            replaces: [],
+            deleteBeforeReplace: false,
+        });
+    });
+
+    it("compares endpoints that are not URLs by their text", () => {
+        assert.equal(diffLink({ ...olds, armEndpoint: "not a url" }, { ...news, armEndpoint: "not a url" }).changes, false);
+        assert.equal(diffLink({ ...olds, armEndpoint: "not a url" }, { ...news, armEndpoint: "not an url" }).changes, true);
+    });
+
+    it("compares secret-wrapped ids by their values", () => {
+        const wrap = (value: string) => ({ [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value }) as unknown as string;
+        assert.equal(diffLink(olds, { ...news, communicationServiceId: wrap(ACS), notificationHubId: wrap(HUB) }).changes, false);
+        assert.deepEqual(diffLink(olds, { ...news, communicationServiceId: wrap(OTHER_ACS) }).replaces, ["communicationServiceId"]);
+    });
+
     it("compares a secret-wrapped connection string by its value", () => {
         const wrapped = { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: CS };
 
@@ -106,6 +126,40 @@ describe("check", () => {
         assert.equal(failures.length, 1);
         assert.equal(failures[0].property, "notificationHubId");
         assert.match(failures[0].reason, new RegExp(`subscription ${otherSub}, but it must be in the subscription of the Communication Services resource \\(${SUB}\\)`));
+    });
+
+    it("says exactly which subscriptions differ", () => {
+        const otherSub = "99999999-8888-7777-6666-555555555555";
+
+        assert.deepEqual(checkLink({ ...news, notificationHubId: HUB.replace(SUB, otherSub) }), [
+            {
+                property: "notificationHubId",
+                reason:
+                    `the notification hub is in subscription ${otherSub}, but it must be in the subscription ` +
+                    `of the Communication Services resource (${SUB})`,
+            },
+        ]);
+    });
+
+    it("compares subscriptions only once every input is valid and known", () => {
+        const otherSub = "99999999-8888-7777-6666-555555555555";
+        const elsewhere = HUB.replace(SUB, otherSub);
+
+        assert.deepEqual(
+            checkLink({ ...news, notificationHubId: elsewhere, armEndpoint: "http://management.azure.com" }).map((f) => f.property),
+            ["armEndpoint"],
+        );
+        assert.deepEqual(checkLink({ ...news, communicationServiceId: UNKNOWN, notificationHubId: elsewhere }), []);
+        assert.deepEqual(checkLink({ ...news, notificationHubId: UNKNOWN }), []);
+    });
+
+    it("reports an empty connection string without echoing anything", () => {
+        assert.deepEqual(checkLink({ ...news, connectionString: "" }), [
+            {
+                property: "connectionString",
+                reason: "connectionString is empty; pass the connection string of the hub's Send-only authorization rule",
+            },
+        ]);
     });
 
     it("compares subscriptions case-insensitively", () => {

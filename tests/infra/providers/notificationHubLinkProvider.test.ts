@@ -177,6 +177,59 @@ describe("create", () => {
         assert.ok(error.message.includes(HUB_ID));
     });
 
+    it("names the hub ARM answered with, and the one requested, when they differ", async () => {
+        const otherHub = HUB_ID.replace("com.example.app.voip", "other.voip");
+        server.enqueue(linked(otherHub));
+
+        const error = await createError();
+
+        assert.equal(
+            error.message,
+            `linkNotificationHub on ${ACS_PATH} answered with resourceId ${JSON.stringify(otherHub)}, not the requested hub ${HUB_ID}`,
+        );
+    });
+
+    it("fails when ARM's answer names no hub", async () => {
+        server.enqueue({ status: 200, body: {} });
+
+        const error = await createError();
+
+        assert.equal(error.message, `linkNotificationHub on ${ACS_PATH} answered with resourceId "", not the requested hub ${HUB_ID}`);
+    });
+
+    it("rejects a connection string without its key before asking for a token", async () => {
+        const error = await createError({ connectionString: "Endpoint=sb://ns-push.servicebus.windows.net/;SharedAccessKeyName=acs-send" });
+
+        assert.match(error.message, /^connectionString lacks SharedAccessKey; expected Endpoint=sb:/);
+        assert.equal(server.requests.length, 0);
+        assert.deepEqual(sessions, []);
+    });
+
+    it("rejects a malformed notificationHubId without calling ARM", async () => {
+        const error = await createError({ notificationHubId: "com.example.app.voip" });
+
+        assert.match(error.message, /^notificationHubId "com\.example\.app\.voip" is not the ARM id of a notification hub/);
+        assert.equal(server.requests.length, 0);
+        assert.deepEqual(sessions, []);
+    });
+
+    it("unwraps inputs that arrive as secret envelopes", async () => {
+        const secret = <T>(value: T) => ({ [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value }) as unknown as T;
+        server.enqueue(linked());
+
+        const { outs } = await provider().create({
+            communicationServiceId: secret(ACS_PATH),
+            notificationHubId: secret(HUB_ID),
+            connectionString: secret(CONNECTION_STRING),
+            armEndpoint: secret(server.endpoint),
+        });
+
+        assert.deepEqual(server.requests[0].body, { resourceId: HUB_ID, connectionString: CONNECTION_STRING });
+        assert.equal(outs?.communicationServiceId, ACS_PATH);
+        assert.equal(outs?.connectionStringHash, hashConnectionString(CONNECTION_STRING));
+        assert.deepEqual(sessions, [server.endpoint]);
+    });
+
     it("rejects a malformed communicationServiceId without calling ARM", async () => {
         const error = await createError({ communicationServiceId: "/subscriptions/x/resourceGroups/rg" });
 
@@ -237,6 +290,15 @@ describe("retries", () => {
         assert.equal(server.requests.length, 2);
         const spacing = server.requests[1].receivedAt - server.requests[0].receivedAt;
         assert.ok(spacing >= 900, `second attempt came ${Math.round(spacing)} ms after the first; Retry-After asked 1 s`);
+    });
+
+    it("waits at most a minute for Retry-After when the session sets no limit", async () => {
+        server.setHandler(() => armError(429, "TooManyRequests", "slow down", { "retry-after": "61" }));
+
+        const error = await createError();
+
+        assert.equal(server.requests.length, 1);
+        assert.match(error.message, /ARM asked to wait 61 s \(Retry-After\) before trying again, longer than the 60 s the provider waits/);
     });
 
     it("retries after a Retry-After exactly as long as the limit", async () => {
@@ -441,12 +503,30 @@ describe("read", () => {
         assert.equal(diffLink(result.props as LinkOutputs, inputs()).changes, true);
     });
 
+    it("reads a link it has no state for from its id, taking the linked hub as the hub", async () => {
+        server.enqueue(acsResource(HUB_ID));
+
+        const result = await provider().read!(`${ACS_PATH}/notificationHubLink`, { armEndpoint: `${server.endpoint}/` } as LinkOutputs);
+
+        assert.equal(server.requests[0].path, ACS_PATH);
+        assert.deepEqual(result, {
+            id: `${ACS_PATH}/notificationHubLink`,
+            props: {
+                communicationServiceId: ACS_PATH,
+                notificationHubId: HUB_ID,
+                armEndpoint: server.endpoint,
+                linkedHubId: HUB_ID,
+                connectionStringHash: "",
+            },
+        });
+    });
+
     it("drops the link from state when the ACS resource is gone", async () => {
         server.setHandler(() => armError(404, "ResourceNotFound", "gone"));
 
         const result = await provider().read!(`${ACS_PATH}/notificationHubLink`, state());
 
-        assert.equal(result.id, "");
+        assert.deepEqual(result, { id: "", props: {} });
         assert.equal(server.requests.length, 1);
     });
 
