@@ -195,6 +195,55 @@ public sealed class TableIdempotencyStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RecordAsync_RecordDeletedAndRecreatedByARivalBeforeTheMerge_MergesIntoTheRivalsRecord()
+    {
+        using var plain = Store();
+        var slow = await Claim(plain);
+        await Table.DeleteEntityAsync(slow.Key.Hash, TableIdempotencyStore.RowKeyOf(slow.Key)); // swept while sending
+        var rivalInserted = false;
+        EventClaim? rival = null;
+        using var store = Store(Intercepting(table => table
+            .Setup(t => t.AddEntityAsync(It.IsAny<TableEntity>(), It.IsAny<CancellationToken>()))
+            .Returns(async (TableEntity entity, CancellationToken ct) =>
+            {
+                if (!rivalInserted)
+                {
+                    rivalInserted = true;
+                    rival = await Claim(plain); // a redelivery claims the event between the merge's read and its insert
+                }
+
+                return await Table.AddEntityAsync(entity, ct);
+            })));
+
+        await store.RecordAsync(slow, Results(FormatState.Sent, FormatState.Pending));
+
+        Assert.True(rivalInserted);
+        Assert.Equal(ClaimStatus.Acquired, rival!.Status);
+        var row = await Row();
+        Assert.Equal("Sent", row.GetString("apple"));
+        Assert.Equal(rival.LeaseId, row.GetString(TableIdempotencyStore.LeaseIdProperty)); // the rival keeps its lease
+        Assert.Equal(ClaimStatus.HeldElsewhere, (await Claim(plain)).Status);
+    }
+
+    [Fact]
+    public async Task RecordAsync_RecordChangesOnEveryAttempt_GivesUpAfterThreeMergesWith412()
+    {
+        using var plain = Store();
+        var claim = await Claim(plain);
+        var updates = 0;
+        using var store = Store(Intercepting(table => table
+            .Setup(t => t.UpdateEntityAsync(It.IsAny<TableEntity>(), It.IsAny<ETag>(), It.IsAny<TableUpdateMode>(), It.IsAny<CancellationToken>()))
+            .Callback(() => updates++)
+            .ThrowsAsync(new RequestFailedException(412, "changed meanwhile"))));
+
+        var refused = await Assert.ThrowsAsync<RequestFailedException>(() => store.RecordAsync(claim, Results(FormatState.Sent, FormatState.Sent)));
+
+        Assert.Equal(412, refused.Status);
+        Assert.Equal("The idempotency record kept changing while the outcome was recorded.", refused.Message);
+        Assert.Equal(1 + 3, updates); // the conditional write, then three reads each followed by an update
+    }
+
+    [Fact]
     public async Task ClaimAsync_AnotherTakeoverBetweenReadAndUpdate_HeldElsewhere()
     {
         using (var crashed = Store())
