@@ -59,6 +59,7 @@ public sealed partial class TableIdempotencyStore(
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var now = timeProvider.GetUtcNow();
+            // Stryker disable once String: the lease id is only stored and checked for presence; any GUID format is as unique.
             var leaseId = Guid.NewGuid().ToString("N");
             var fresh = Entity(key, eventId, now, new Dictionary<string, FormatState>(), now, leaseId, now + options.Value.LeaseDuration);
             try

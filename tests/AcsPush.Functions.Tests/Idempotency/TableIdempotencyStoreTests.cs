@@ -244,6 +244,39 @@ public sealed class TableIdempotencyStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ClaimAsync_RecordVanishesAfterEveryConflict_GivesUpAfterThreeInsertsAsHeldElsewhere()
+    {
+        var inserts = 0;
+        using var store = Store(Intercepting(table => table
+            .Setup(t => t.AddEntityAsync(It.IsAny<TableEntity>(), It.IsAny<CancellationToken>()))
+            .Callback(() => inserts++)
+            .ThrowsAsync(new RequestFailedException(409, "exists"))));
+
+        var claim = await Claim(store);
+
+        Assert.Equal(ClaimStatus.HeldElsewhere, claim.Status); // nothing is sent while the record keeps slipping away
+        Assert.Equal(3, inserts);
+    }
+
+    [Fact]
+    public async Task ClaimAsync_ExpiredRecordWithAFormatMarkedPending_SendsThatFormatAgain()
+    {
+        using var store = Store();
+        var crashed = await Claim(store);
+        await store.RecordAsync(crashed, Results(FormatState.Sent, FormatState.Pending));
+        var row = await Row();
+        row["fcmv1"] = nameof(FormatState.Pending); // as an earlier version, or an operator, may have written it
+        row["apple"] = "NotAState";
+        await Table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace);
+
+        var claim = await Claim(store);
+
+        Assert.Equal(ClaimStatus.Acquired, claim.Status);
+        Assert.Equal(Formats, claim.ToSend);
+        Assert.Empty(claim.Done);
+    }
+
+    [Fact]
     public async Task ClaimAsync_AnotherTakeoverBetweenReadAndUpdate_HeldElsewhere()
     {
         using (var crashed = Store())
