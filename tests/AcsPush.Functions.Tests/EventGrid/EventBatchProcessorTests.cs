@@ -3,8 +3,10 @@ using AcsPush.Functions.EventGrid;
 using AcsPush.Functions.Idempotency;
 using AcsPush.Functions.NotificationHubs;
 using AcsPush.Functions.Notifications;
+using AcsPush.Functions.Tests.NotificationHubs;
 using AcsPush.Functions.Tests.Notifications;
 using AcsPush.Functions.Tests.Telemetry;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Moq;
@@ -37,11 +39,11 @@ public sealed class EventBatchProcessorTests : IDisposable
         return tally.Result();
     }
 
-    private EventBatchProcessor Processor(int concurrency = 4)
+    private EventBatchProcessor Processor(int concurrency = 4, ILogger<EventBatchProcessor>? logger = null)
     {
         var router = new ChatEventRouter(Options.Create(new NotificationsOptions()));
         var dispatcher = new PushDispatcher(_hub.Object, _store.Object, TestMetrics.Unobserved, NullLogger<PushDispatcher>.Instance);
-        return new EventBatchProcessor(router, dispatcher, Options.Create(new WebhookOptions { MaxConcurrency = concurrency }), NullLogger<EventBatchProcessor>.Instance);
+        return new EventBatchProcessor(router, dispatcher, Options.Create(new WebhookOptions { MaxConcurrency = concurrency }), logger ?? NullLogger<EventBatchProcessor>.Instance);
     }
 
     private static IReadOnlyList<IncomingEvent> Events(params (string Id, string Recipient)[] events)
@@ -57,12 +59,34 @@ public sealed class EventBatchProcessorTests : IDisposable
         await cancelled.CancelAsync();
         using var deadline = DeliveryDeadline.Start(TimeSpan.FromSeconds(20), TimeProvider.System, cancelled.Token);
 
-        var result = await ProcessAsync(Processor(), Events(("a", TestEvents.AcsUser("b")), ("c", TestEvents.AcsUser("d"))), deadline);
+        var logger = new CapturingLogger<EventBatchProcessor>();
+        var result = await ProcessAsync(Processor(logger: logger), Events(("a", TestEvents.AcsUser("b")), ("c", TestEvents.AcsUser("d"))), deadline);
 
         Assert.True(result.NeedsRetry);
         Assert.Equal(2, result.Outcomes.Transient);
+        Assert.Equal(new Dictionary<TransientReason, int> { [TransientReason.NotStarted] = 2 }, result.Retries);
+        Assert.Equal(["Event a is left for a retry: NotStarted", "Event c is left for a retry: NotStarted"], logger.Messages.Order(StringComparer.Ordinal));
         _hub.VerifyNoOtherCalls();
         _store.VerifyNoOtherCalls();
+    }
+
+    [Theory]
+    [InlineData(EventBatchProcessor.MaxRejectionLogsPerDelivery, false)]
+    [InlineData(EventBatchProcessor.MaxRejectionLogsPerDelivery + 1, true)]
+    public async Task ProcessAsync_RejectedEvents_LogsTheFirstOneByOneAndSumsUpOnlyBeyondThem(int rejected, bool summed)
+    {
+        var logger = new CapturingLogger<EventBatchProcessor>();
+        var body = TestEvents.Batch(Enumerable.Range(0, rejected)
+            .Select(i => (JsonNode)TestEvents.EventGridEnvelope($"r{i}", "Contoso.Unrelated.Event", TestEvents.MessageData(TestEvents.AcsUser("b"), Alice)))
+            .ToArray());
+        var events = EventGridRequestParser.Parse(System.Text.Encoding.UTF8.GetBytes(body), "application/json").Events;
+
+        var result = await ProcessAsync(Processor(logger: logger), events);
+
+        Assert.Equal(rejected, result.Outcomes.Rejected);
+        Assert.Equal(EventBatchProcessor.MaxRejectionLogsPerDelivery, logger.Messages.Count(m => m.StartsWith("Acknowledged event #", StringComparison.Ordinal)));
+        var summary = $"{rejected} events of the delivery were acknowledged without a push; the first {EventBatchProcessor.MaxRejectionLogsPerDelivery} are logged one by one";
+        Assert.Equal(summed, logger.Messages.Contains(summary));
     }
 
     [Fact]
