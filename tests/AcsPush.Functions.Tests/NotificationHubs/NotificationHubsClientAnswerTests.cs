@@ -222,6 +222,7 @@ public sealed class NotificationHubsClientAnswerTests : IDisposable
 
         Assert.Contains("the last attempt got no answer (network failure or attempt timeout).", exception.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("TrackingId", exception.Message, StringComparison.Ordinal);
+        Assert.EndsWith("(NotificationHubs:MaxAttempts is 1).", exception.Message, StringComparison.Ordinal); // nothing after the reason
     }
 
     [Fact]

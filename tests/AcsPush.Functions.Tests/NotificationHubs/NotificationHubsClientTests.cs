@@ -184,6 +184,7 @@ public sealed class NotificationHubsClientTests : IDisposable
         Assert.Equal("busy", exception.TrackingId);
         Assert.Null(exception.RetryAfter);
         Assert.Equal(3, Hub.Requests.Count);
+        Assert.Contains("Notification Hubs send gave up; last status 503, TrackingId busy", host.Logs.Messages);
         Assert.Equal(2, host.Clock.Delays.Count);
         Assert.Contains("NotificationHubs:MaxAttempts is 3", exception.Message, StringComparison.Ordinal);
     }
@@ -248,6 +249,8 @@ public sealed class NotificationHubsClientTests : IDisposable
         Assert.Null(exception.RetryAfter);
         Assert.Single(Hub.Requests);
         Assert.Contains(hint, exception.Message, StringComparison.Ordinal);
+        // The Warning an operator looks up the refusal by (docs/operations.md).
+        Assert.Contains($"Notification Hubs send was rejected with status {(int)status}, TrackingId tracking-4xx", host.Logs.Messages);
         Assert.Contains("tracking-4xx", exception.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Key, exception.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("SharedAccessSignature", exception.Message, StringComparison.Ordinal);
