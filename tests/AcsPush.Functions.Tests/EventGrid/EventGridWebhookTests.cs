@@ -5,6 +5,7 @@ using AcsPush.Functions.EventGrid;
 using AcsPush.Functions.Idempotency;
 using AcsPush.Functions.NotificationHubs;
 using AcsPush.Functions.Notifications;
+using AcsPush.Functions.Tests.NotificationHubs;
 using AcsPush.Functions.Tests.Notifications;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
@@ -335,7 +336,8 @@ public class EventGridWebhookTests
         var never = new TaskCompletionSource<NotificationOutcome>();
         _hub.Setup(h => h.SendNotificationAsync(It.IsAny<NotificationRequest>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .Returns(never.Task);
-        var webhook = MockedWebhook.Create(_hub.Object, _store.Object, _options);
+        var logger = new CapturingLogger<EventGridWebhook>();
+        var webhook = MockedWebhook.Create(_hub.Object, _store.Object, _options, logger: logger);
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
         var (status, response) = HttpRequests.Read(await webhook.RunAsync(Post(TestEvents.Batch(Message("m1", Bob)))));
@@ -344,6 +346,7 @@ public class EventGridWebhookTests
         Assert.Equal(503, status);
         Assert.Equal(1, JsonDocument.Parse(response).RootElement.GetProperty("outcomes").GetProperty("transient").GetInt32());
         Assert.True(clock.Elapsed < _options.ProcessingDeadline + EventGridWebhook.AnswerMargin + TimeSpan.FromSeconds(1), $"answered after {clock.Elapsed}");
+        Assert.Contains("Answered at the deadline (00:00:02) while work was still stopping; what it left is redelivered", logger.Messages);
         never.SetResult(new NotificationOutcome(201, null, null));
     }
 

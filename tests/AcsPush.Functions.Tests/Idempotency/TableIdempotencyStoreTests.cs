@@ -129,12 +129,14 @@ public sealed class TableIdempotencyStoreTests : IAsyncLifetime
     [Fact]
     public async Task RecordAsync_LeaseTakenOverMeanwhile_MergesWithoutDroppingTheNewHolder()
     {
-        using var store = Store();
+        var logger = new CapturingLogger<TableIdempotencyStore>();
+        using var store = new TableIdempotencyStore(_service, Settings, _time, logger);
         var slow = await Claim(store);
         _time.Advance(LeaseDuration + TimeSpan.FromSeconds(1));
         var takeover = await Claim(store);
 
         await store.RecordAsync(slow, Results(FormatState.Sent, FormatState.Pending));
+        Assert.Equal([$"The lease on event record {slow.Key.Hash} expired while sending; merged the outcome into the current record"], logger.Messages);
         Assert.Equal(ClaimStatus.HeldElsewhere, (await Claim(store)).Status);
         await store.RecordAsync(takeover, Results(FormatState.Pending, FormatState.Sent));
 
