@@ -10,12 +10,8 @@ import {
     retryAfterLimitPolicy,
     scrub,
 } from "../../../infra/providers/armErrors";
+import { SUB, ACS, HUB, KEY, CS } from "../helpers/armFixtures";
 
-const SUB = "11111111-2222-3333-4444-555555555555";
-const ACS = `/subscriptions/${SUB}/resourceGroups/rg-push/providers/Microsoft.Communication/communicationServices/acs-push`;
-const HUB = `/subscriptions/${SUB}/resourceGroups/rg-push/providers/Microsoft.NotificationHubs/namespaces/ns/notificationHubs/app.voip`;
-const KEY = "a2V5LW1hdGVyaWFsLWZvci10aGUtc2VuZC1ydWxlLTAwMQ==";
-const CS = `Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=acs-send;SharedAccessKey=${KEY}`;
 const ARM = "https://management.azure.com";
 
 const LINK: FailureContext = {

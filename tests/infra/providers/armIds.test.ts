@@ -15,10 +15,8 @@ import {
     sameArmId,
     subscriptionOf,
 } from "../../../infra/providers/armIds";
+import { SUB, ACS, HUB } from "../helpers/armFixtures";
 
-const SUB = "11111111-2222-3333-4444-555555555555";
-const ACS = `/subscriptions/${SUB}/resourceGroups/rg-push/providers/Microsoft.Communication/communicationServices/acs-push`;
-const HUB = `/subscriptions/${SUB}/resourceGroups/rg-push/providers/Microsoft.NotificationHubs/namespaces/ns/notificationHubs/app.voip`;
 
 const ACS_SHAPE =
     "is not the ARM id of a Communication Services resource; expected /subscriptions/<subscription-id>/resourceGroups/<group>/providers/" +

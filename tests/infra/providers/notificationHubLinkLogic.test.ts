@@ -13,14 +13,10 @@ import {
     sameArmId,
 } from "../../../infra/providers/armIds";
 import { LinkInputs, LinkOutputs, checkLink, diffLink } from "../../../infra/providers/notificationHubLinkProvider";
+import { SUB, ACS, HUB, KEY, CS } from "../helpers/armFixtures";
 
-const SUB = "11111111-2222-3333-4444-555555555555";
-const ACS = `/subscriptions/${SUB}/resourceGroups/rg-push/providers/Microsoft.Communication/communicationServices/acs-push`;
 const OTHER_ACS = ACS.replace("acs-push", "acs-other");
-const HUB = `/subscriptions/${SUB}/resourceGroups/rg-push/providers/Microsoft.NotificationHubs/namespaces/ns/notificationHubs/app.voip`;
 const OTHER_HUB = HUB.replace("app.voip", "other.voip");
-const KEY = "a2V5LW1hdGVyaWFsLWZvci10aGUtc2VuZC1ydWxlLTAwMQ==";
-const CS = `Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=acs-send;SharedAccessKey=${KEY}`;
 const ROTATED = CS.replace(KEY, "cm90YXRlZC1rZXktbWF0ZXJpYWwtMDAyLXNlY29uZGFyeQ==");
 const UNKNOWN = pulumi.runtime.unknownValue;
 
