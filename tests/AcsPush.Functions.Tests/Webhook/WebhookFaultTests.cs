@@ -18,7 +18,9 @@ namespace AcsPush.Functions.Tests.Webhook;
 [Trait("Category", "Fault")]
 public sealed class WebhookFaultTests(ITestOutputHelper output)
 {
-    private const string Deadline = "00:00:03";
+    // Sends stop a fifth before the deadline (the record reserve): at 5 s, 4 s. The host's first claim and send, cold
+    // and on a busy machine, has taken over a second; with a 1 s Retry-After on top, 3 s proved too tight.
+    private const string Deadline = "00:00:05";
     private static readonly string Bob = TestEvents.AcsUser("bob");
     private static readonly string Alice = TestEvents.AcsUser("alice");
     private static readonly Dictionary<string, string?> ShortDeadline = new() { ["Webhook:ProcessingDeadline"] = Deadline };
@@ -64,7 +66,8 @@ public sealed class WebhookFaultTests(ITestOutputHelper output)
 
         var answer = await host.DeliverAsync(Delivery("fault-429"));
 
-        Assert.Equal(200, answer.Status);
+        Assert.True(answer.Status == 200,
+            $"answered {answer.Status} after {answer.Elapsed.TotalSeconds:0.00} s; the host logged:\n{string.Join('\n', host.Logs.Lines)}");
         AnsweredInTime(host, answer);
         Assert.Equal(3, hub.Requests.Count);
         Assert.Equal((1, 1), (Accepted(hub, "apple"), Accepted(hub, "fcmv1")));
