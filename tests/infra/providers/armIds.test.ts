@@ -17,7 +17,6 @@ import {
 } from "../../../infra/providers/armIds";
 import { SUB, ACS, HUB } from "../helpers/armFixtures";
 
-
 const ACS_SHAPE =
     "is not the ARM id of a Communication Services resource; expected /subscriptions/<subscription-id>/resourceGroups/<group>/providers/" +
     "Microsoft.Communication/communicationServices/<name>";
